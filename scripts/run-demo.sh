@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Serve the platform on its embedded defaults with the Convergence IA call in demo mode.
+# Idempotent: a second run keeps the data (the call is updated, demo dossiers are seeded once).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH=src
+export CONVERGENCE_DEMO=1
+export DJANGO_SETTINGS_MODULE=convergence.settings
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+$PY manage.py migrate --noinput
+$PY manage.py compilemessages -l fr >/dev/null 2>&1 || true
+$PY manage.py load_call calls/convergence-ia-2025.yaml --demo
+$PY manage.py create_demo_accounts
+$PY manage.py seed_demo --applications 40 --if-empty
+
+.venv/bin/celery -A convergence worker --loglevel=INFO --concurrency=1 --pool=solo &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+
+echo "Convergence: http://$HOST:$PORT/  (demo accounts: organiser@demo.test, applicant@demo.test … password: demo)"
+$PY manage.py runserver "$HOST:$PORT" --noreload

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from convergence.accounts.api import ObtainTokenApi
+from convergence.applications import api as applications
+from convergence.calls.api import CallDetailApi, CallListApi
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenApi.as_view(), name="token"),
+    path("calls/", CallListApi.as_view(), name="calls"),
+    path("calls/<slug:slug>/", CallDetailApi.as_view(), name="call"),
+    path("applications/", applications.ApplicationListApi.as_view(), name="applications"),
+    path("applications/<int:pk>/", applications.ApplicationDetailApi.as_view(), name="application"),
+    path("applications/<int:pk>/submit/", applications.ApplicationSubmitApi.as_view(), name="application-submit"),
+    path("applications/<int:pk>/withdraw/", applications.ApplicationWithdrawApi.as_view(), name="application-withdraw"),
+    path("applications/<int:pk>/receipt/", applications.ApplicationReceiptApi.as_view(), name="application-receipt"),
+    path("applications/<int:pk>/attachments/", applications.AttachmentUploadApi.as_view(), name="attachments"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/",
+        applications.AttachmentDeleteApi.as_view(),
+        name="attachment",
+    ),
+    path("receipts/<int:submission_id>/pdf/", applications.ReceiptPdfApi.as_view(), name="receipt-pdf"),
+]

@@ -1,0 +1,54 @@
+"""The one place that decides who may read or change a dossier. Every page, export and endpoint goes through it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Application, Attachment, Submission
+
+
+def user_is_organiser(user) -> bool:
+    return bool(user.is_authenticated and (user.is_organiser or user.is_superuser))
+
+
+def access_application_for_owner(*, user, application_id: int) -> Application:
+    """The dossier if `user` owns it. Someone else's dossier is reported as missing, not forbidden."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    application = Application.objects.select_related("call", "format").filter(pk=application_id, owner=user).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def access_application_for_organiser(*, user, application_id: int) -> Application:
+    if not user_is_organiser(user):
+        raise PermissionDenied
+    application = Application.objects.select_related("call", "format", "owner").filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def access_application_for_reader(*, user, application_id: int) -> Application:
+    """Owner or organiser: who may read a dossier, its receipts and its attachments."""
+    if user_is_organiser(user):
+        return access_application_for_organiser(user=user, application_id=application_id)
+    return access_application_for_owner(user=user, application_id=application_id)
+
+
+def access_attachment(*, user, attachment_id: int) -> Attachment:
+    attachment = Attachment.objects.select_related("application").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    access_application_for_reader(user=user, application_id=attachment.application_id)
+    return attachment
+
+
+def access_submission(*, user, submission_id: int) -> Submission:
+    submission = Submission.objects.select_related("application__call").filter(pk=submission_id).first()
+    if submission is None:
+        raise Http404
+    access_application_for_reader(user=user, application_id=submission.application_id)
+    return submission

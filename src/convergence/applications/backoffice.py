@@ -1,0 +1,111 @@
+"""Organiser back-office: watch dossiers arrive, filter, read, export."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from convergence.calls.models import Call
+from convergence.calls.selectors import call_current
+
+from .access import access_application_for_organiser, user_is_organiser
+from .countries import country_choices
+from .exports import applications_csv, applications_xlsx
+from .models import Application
+from .selectors import BackofficeFilters, application_counts, applications_for_backoffice
+
+
+class FilterForm(forms.Form):
+    search = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    format = forms.ChoiceField(label=_("Format"), required=False)
+    domain = forms.ChoiceField(label=_("Priority domain"), required=False)
+    country = forms.ChoiceField(label=_("Country (carrier or partner)"), required=False)
+    criterion = forms.ChoiceField(label=_("Criterion claimed"), required=False)
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["status"].choices = every + list(Application.Status.choices)
+        self.fields["theme"].choices = every + [(t.code, t.label) for t in call.themes.all()]
+        self.fields["format"].choices = every + [(f.code, f"{f.number}. {f.label}") for f in call.formats.all()]
+        self.fields["domain"].choices = every + [(d.code, d.label) for d in call.domains.all()]
+        self.fields["country"].choices = every + country_choices()[1:]
+        self.fields["criterion"].choices = every + [(c.code, f"{c.number}. {c.label}") for c in call.criteria.all()]
+
+    def filters(self) -> BackofficeFilters:
+        if not self.is_valid():
+            return BackofficeFilters()
+        return BackofficeFilters(**{name: value or "" for name, value in self.cleaned_data.items()})
+
+
+def _organiser_call(request: HttpRequest, slug: str) -> Call:
+    if not user_is_organiser(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Call, slug=slug)
+
+
+@require_GET
+def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    form = FilterForm(request.GET or None, call=call)
+    applications = applications_for_backoffice(call=call, filters=form.filters())
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "call": call,
+        "form": form,
+        "page_obj": page,
+        "counts": application_counts(call=call),
+        "result_count": page.paginator.count,
+        "query": query.urlencode(),
+    }
+    return render(request, "backoffice/list.html", context)
+
+
+@require_GET
+def backoffice_export(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    form = FilterForm(request.GET or None, call=call)
+    applications = applications_for_backoffice(call=call, filters=form.filters()).prefetch_related("submissions")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if extension == "xlsx":
+        response = HttpResponse(
+            applications_xlsx(applications),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(applications_csv(applications), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{call.slug}-dossiers-{stamp}.{extension}"'
+    return response
+
+
+@require_GET
+def backoffice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application_for_organiser(user=request.user, application_id=pk)
+    context = {
+        "application": application,
+        "call": application.call,
+        "submissions": application.submissions.select_related("submitted_by"),
+        "events": application.events.select_related("actor"),
+        "attachments": application.attachments.all(),
+    }
+    return render(request, "backoffice/detail.html", context)
+
+
+@require_GET
+def backoffice_home(request: HttpRequest) -> HttpResponse:
+    if not user_is_organiser(request.user):
+        raise PermissionDenied
+    call = call_current()
+    if call is None:
+        raise Http404
+    return redirect("applications:backoffice", slug=call.slug)

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from convergence.calls.models import Call, Criterion, Format, PriorityDomain, Theme
+
+
+class OrganisationType(models.TextChoices):
+    RESEARCH = "research", _("Research or higher education")
+    COMPANY = "company", _("Company")
+    STARTUP = "startup", _("Start-up")
+    PUBLIC_BODY = "public", _("Public body")
+    NONPROFIT = "nonprofit", _("Non-profit organisation")
+    OTHER = "other", _("Other")
+
+
+class Application(models.Model):
+    """A challenge dossier. Submitted content lives in Submission snapshots; this row is the working copy."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every save must name the version it started from.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    has_unsubmitted_changes = models.BooleanField(_("changed since last submission"), default=False)
+
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    summary = models.TextField(_("short summary"), blank=True)
+    description = models.TextField(_("full description"), blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"), related_name="applications")
+    domains = models.ManyToManyField(
+        PriorityDomain, blank=True, verbose_name=_("priority domains"), related_name="applications"
+    )
+    format = models.ForeignKey(
+        Format, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("format"), related_name="applications"
+    )
+    trl = models.PositiveSmallIntegerField(_("technology readiness level"), null=True, blank=True)
+    already_launched = models.BooleanField(_("the challenge has already started"), default=False)
+    launched_on = models.DateField(_("start date"), null=True, blank=True)
+    expected_results = models.TextField(_("results expected by February"), blank=True)
+
+    carrier_name = models.CharField(_("carrier organisation"), max_length=200, blank=True)
+    carrier_type = models.CharField(_("organisation type"), max_length=16, choices=OrganisationType.choices, blank=True)
+    carrier_country = models.CharField(_("country"), max_length=2, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return self.title or str(_("Untitled dossier"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"{self.call.receipt_prefix}-D{self.pk:06d}"
+
+
+class Partner(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
+    position = models.PositiveSmallIntegerField(default=0)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    organisation_type = models.CharField(_("organisation type"), max_length=16, choices=OrganisationType.choices)
+    country = models.CharField(_("country"), max_length=2)
+    role = models.CharField(_("role in the challenge"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("partner")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.country})"
+
+
+class DatasetUsed(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="datasets")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("dataset"), max_length=200)
+    origin_country = models.CharField(_("origin country"), max_length=2)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("dataset")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CriterionClaim(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="claims")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="claims")
+    justification = models.TextField(_("justification"), blank=True)
+
+    class Meta:
+        ordering = ["criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="unique_claim")]
+        verbose_name = _("claimed criterion")
+
+    def __str__(self) -> str:
+        return str(self.criterion)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is the digest: user file names never reach the file system.
+    return f"attachments/{instance.application.call.slug}/{instance.application_id}/{instance.sha256}.pdf"
+
+
+class Attachment(models.Model):
+    """A PDF. Removing it from a dossier only hides it: a submitted version may still refer to it."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Submission(models.Model):
+    """One submitted version of a dossier and its receipt. Never changed, never deleted."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="submissions")
+    number = models.PositiveIntegerField(_("version number"))
+    receipt_number = models.CharField(_("receipt number"), max_length=48, unique=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content = models.JSONField(_("submitted content"))
+    digest = models.CharField(_("SHA-256 of the content"), max_length=64)
+    receipt_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="unique_submission_number")]
+        verbose_name = _("submission")
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class ApplicationEvent(models.Model):
+    """Who did what to a dossier, and when: one row per state change."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+        ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("dossier event")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from convergence.calls.models import Call
+
+from .models import Application
+
+
+def applications_of_owner(*, user) -> QuerySet[Application]:
+    return Application.objects.filter(owner=user).select_related("call", "format").prefetch_related("submissions")
+
+
+@dataclass(frozen=True)
+class BackofficeFilters:
+    status: str = ""
+    theme: str = ""
+    format: str = ""
+    domain: str = ""
+    country: str = ""
+    criterion: str = ""
+    search: str = ""
+
+
+def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> QuerySet[Application]:
+    queryset = Application.objects.filter(call=call).select_related("format", "owner")
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.theme:
+        queryset = queryset.filter(themes__code=filters.theme)
+    if filters.format:
+        queryset = queryset.filter(format__code=filters.format)
+    if filters.domain:
+        queryset = queryset.filter(domains__code=filters.domain)
+    if filters.country:
+        country = filters.country.upper()
+        queryset = queryset.filter(Q(carrier_country=country) | Q(partners__country=country))
+    if filters.criterion:
+        queryset = queryset.filter(claims__criterion__code=filters.criterion)
+    if filters.search:
+        for word in filters.search.split()[:8]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+                | Q(carrier_name__icontains=word)
+                | Q(partners__organisation__icontains=word)
+                | Q(owner__email__icontains=word)
+            )
+    return queryset.distinct().prefetch_related("themes", "domains", "partners", "claims__criterion")
+
+
+def application_counts(*, call: Call) -> dict[str, int]:
+    rows = Application.objects.filter(call=call).values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(Application.Status.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["total"] = sum(counts[status] for status in Application.Status.values)
+    return counts

@@ -1,0 +1,359 @@
+"""Actions that change a dossier. Each checks the deadline, writes atomically and records an event."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from convergence.calls.i18n import localize
+from convergence.calls.models import Call, Criterion, Format, PriorityDomain, Theme
+
+from .errors import (
+    AttachmentRejected,
+    CallNotOpen,
+    DeadlinePassed,
+    IncompleteApplication,
+    InvalidApplicationData,
+    InvalidTransition,
+    StaleVersion,
+)
+from .models import Application, ApplicationEvent, Attachment, CriterionClaim, DatasetUsed, Partner, Submission
+from .pdf_check import pdf_problem
+from .rules import application_problems
+
+SCALAR_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "trl",
+    "already_launched",
+    "launched_on",
+    "expected_results",
+    "carrier_name",
+    "carrier_type",
+    "carrier_country",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+RELATED_FIELDS = ("format", "themes", "domains", "partners", "datasets", "claims")
+
+
+def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
+    if now < call.opens_at:
+        raise CallNotOpen()
+    if not call.accepts_changes_at(now):
+        raise DeadlinePassed()
+
+
+def _record(application: Application, actor, kind: str, *, from_status="", to_status="", **details) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        details=details,
+    )
+
+
+@transaction.atomic
+def application_create(*, call: Call, user, changes: dict[str, Any] | None = None) -> Application:
+    _ensure_call_accepts_changes(call, timezone.now())
+    application = Application.objects.create(call=call, owner=user, contact_email=user.email)
+    _record(application, user, ApplicationEvent.Kind.CREATED, to_status=Application.Status.DRAFT)
+    if changes:
+        application = application_update(
+            application=application, user=user, expected_version=application.version, changes=changes
+        )
+    return application
+
+
+def _check_belongs_to_call(call: Call, changes: dict[str, Any]) -> None:
+    wrong = []
+    if changes.get("format") is not None and changes["format"].call_id != call.pk:
+        wrong.append("format")
+    for field in ("themes", "domains"):
+        if any(item.call_id != call.pk for item in changes.get(field, [])):
+            wrong.append(field)
+    if any(criterion.call_id != call.pk for criterion in changes.get("claims", {})):
+        wrong.append("claims")
+    if wrong:
+        raise InvalidApplicationData(field_errors={field: [_("Not part of this call.")] for field in wrong})
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, user, expected_version: int, changes: dict[str, Any]
+) -> Application:
+    """Save a draft or a change to a submitted dossier. A save that started from an older version is refused.
+
+    `changes` holds only the fields to change: scalar fields, `format` (Format), `themes` and
+    `domains` (lists), `partners` and `datasets` (lists of dicts, replacing the current ones) and
+    `claims` (Criterion -> justification, replacing the current ones).
+    """
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    unknown = set(changes) - set(SCALAR_FIELDS) - set(RELATED_FIELDS)
+    if unknown:
+        raise InvalidApplicationData(field_errors={field: [_("Unknown field.")] for field in sorted(unknown)})
+    _check_belongs_to_call(application.call, changes)
+    now = timezone.now()
+    _ensure_call_accepts_changes(application.call, now)
+    was_submitted = application.submissions.exists()
+    # The conditional UPDATE is the lock: of two saves from the same version, one wins, one is refused.
+    bumped = Application.objects.filter(pk=application.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=now, has_unsubmitted_changes=was_submitted
+    )
+    if not bumped:
+        raise StaleVersion()
+    application.refresh_from_db()
+
+    scalar_changes = {field: value for field, value in changes.items() if field in SCALAR_FIELDS}
+    if "format" in changes:
+        scalar_changes["format"] = changes["format"]
+    for field, value in scalar_changes.items():
+        setattr(application, field, "" if value is None and field not in ("trl", "launched_on", "format") else value)
+    if scalar_changes:
+        application.save(update_fields=list(scalar_changes))
+    if "themes" in changes:
+        application.themes.set(changes["themes"])
+    if "domains" in changes:
+        application.domains.set(changes["domains"])
+    if "partners" in changes:
+        application.partners.all().delete()
+        Partner.objects.bulk_create(
+            Partner(application=application, position=position, **partner)
+            for position, partner in enumerate(changes["partners"])
+        )
+    if "datasets" in changes:
+        application.datasets.all().delete()
+        DatasetUsed.objects.bulk_create(
+            DatasetUsed(application=application, position=position, **dataset)
+            for position, dataset in enumerate(changes["datasets"])
+        )
+    if "claims" in changes:
+        application.claims.all().delete()
+        CriterionClaim.objects.bulk_create(
+            CriterionClaim(application=application, criterion=criterion, justification=justification)
+            for criterion, justification in changes["claims"].items()
+        )
+    _record(application, user, ApplicationEvent.Kind.EDITED, fields=sorted(changes), version=application.version)
+    return application
+
+
+def application_snapshot(application: Application) -> dict[str, Any]:
+    """The dossier's content as submitted: what the receipt's digest covers and what the committee reads."""
+
+    def item(obj) -> dict[str, Any]:
+        return {"code": obj.code, "name": obj.name}
+
+    return {
+        "call": application.call.slug,
+        "reference": application.reference,
+        "owner": application.owner.email,
+        **{
+            field: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for field in SCALAR_FIELDS
+            for value in [getattr(application, field)]
+        },
+        "format": {**item(application.format), "number": application.format.number} if application.format else None,
+        "themes": [item(theme) for theme in application.themes.all()],
+        "domains": [item(domain) for domain in application.domains.all()],
+        "partners": [
+            {
+                "organisation": p.organisation,
+                "organisation_type": p.organisation_type,
+                "country": p.country,
+                "role": p.role,
+            }
+            for p in application.partners.all()
+        ],
+        "datasets": [
+            {"name": d.name, "origin_country": d.origin_country, "licence": d.licence}
+            for d in application.datasets.all()
+        ],
+        "claims": [
+            {**item(claim.criterion), "number": claim.criterion.number, "justification": claim.justification}
+            for claim in application.claims.select_related("criterion")
+        ],
+        "attachments": [
+            {"id": a.pk, "name": a.original_name, "size": a.size, "sha256": a.sha256}
+            for a in application.attachments.filter(removed_at__isnull=True)
+        ],
+    }
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _next_receipt_number(call: Call) -> str:
+    # The UPDATE takes the row lock until commit, so two submissions never share a number.
+    Call.objects.filter(pk=call.pk).update(receipt_counter=F("receipt_counter") + 1)
+    counter = Call.objects.values_list("receipt_counter", flat=True).get(pk=call.pk)
+    return f"{call.receipt_prefix}-{counter:06d}"
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user, expected_version: int | None = None) -> Submission:
+    """Freeze the dossier's current content as a new version, with its receipt."""
+    application = Application.objects.select_for_update().select_related("call", "owner").get(pk=application.pk)
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    _ensure_call_accepts_changes(application.call, now)
+    if expected_version is not None and expected_version != application.version:
+        raise StaleVersion()
+    problems = application_problems(application)
+    if problems:
+        raise IncompleteApplication(field_errors=problems)
+    content = application_snapshot(application)
+    number = (application.submissions.aggregate(last=Max("number"))["last"] or 0) + 1
+    submission = Submission.objects.create(
+        application=application,
+        number=number,
+        receipt_number=_next_receipt_number(application.call),
+        submitted_at=now,
+        submitted_by=user,
+        content=content,
+        digest=content_digest(content),
+    )
+    previous_status = application.status
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.SUBMITTED,
+        submitted_at=now,
+        has_unsubmitted_changes=False,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    _record(
+        application,
+        user,
+        ApplicationEvent.Kind.SUBMITTED,
+        from_status=previous_status,
+        to_status=Application.Status.SUBMITTED,
+        receipt=submission.receipt_number,
+        digest=submission.digest,
+    )
+    from .tasks import send_receipt_email
+
+    transaction.on_commit(lambda: send_receipt_email.delay(submission.pk))
+    return submission
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user) -> Application:
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    _ensure_call_accepts_changes(application.call, timezone.now())
+    if application.status != Application.Status.SUBMITTED:
+        raise InvalidTransition(_("Only a submitted dossier can be withdrawn."))
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.WITHDRAWN, version=F("version") + 1, updated_at=timezone.now()
+    )
+    _record(
+        application,
+        user,
+        ApplicationEvent.Kind.WITHDRAWN,
+        from_status=Application.Status.SUBMITTED,
+        to_status=Application.Status.WITHDRAWN,
+    )
+    application.refresh_from_db()
+    return application
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, user, upload: UploadedFile) -> Attachment:
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    _ensure_call_accepts_changes(application.call, timezone.now())
+    if application.attachments.filter(removed_at__isnull=True).count() >= settings.ATTACHMENT_MAX_COUNT:
+        raise AttachmentRejected(
+            _("A dossier holds at most %(count)d attachments: remove one first.")
+            % {"count": settings.ATTACHMENT_MAX_COUNT}
+        )
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise AttachmentRejected(
+            _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.")
+            % {
+                "name": upload.name,
+                "size": upload.size / 1024 / 1024,
+                "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
+            }
+        )
+    problem = pdf_problem(upload)
+    if problem:
+        raise AttachmentRejected(problem)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        original_name=(upload.name or "document.pdf")[-255:],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.file.save("upload.pdf", upload, save=False)
+    attachment.save()
+    Application.objects.filter(pk=application.pk).update(
+        has_unsubmitted_changes=application.submissions.exists(), updated_at=timezone.now()
+    )
+    _record(
+        application,
+        user,
+        ApplicationEvent.Kind.ATTACHMENT_ADDED,
+        attachment=attachment.pk,
+        name=attachment.original_name,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, user) -> None:
+    application = Application.objects.select_for_update().select_related("call").get(pk=attachment.application_id)
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    _ensure_call_accepts_changes(application.call, timezone.now())
+    removed = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+    if removed:
+        Application.objects.filter(pk=application.pk).update(
+            has_unsubmitted_changes=application.submissions.exists(), updated_at=timezone.now()
+        )
+        _record(
+            application,
+            user,
+            ApplicationEvent.Kind.ATTACHMENT_REMOVED,
+            attachment=attachment.pk,
+            name=attachment.original_name,
+        )
+
+
+def call_items_by_code(call: Call) -> dict[str, dict[str, Any]]:
+    """The call's choices by code, to turn API or form codes into objects."""
+    return {
+        "themes": {t.code: t for t in Theme.objects.filter(call=call)},
+        "domains": {d.code: d for d in PriorityDomain.objects.filter(call=call)},
+        "formats": {f.code: f for f in Format.objects.filter(call=call)},
+        "criteria": {c.code: c for c in Criterion.objects.filter(call=call)},
+    }
+
+
+def submission_title(submission: Submission) -> str:
+    return submission.content.get("title") or localize(submission.application.call.title)

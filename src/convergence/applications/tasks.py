@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .models import Submission
+from .receipts import receipt_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def send_receipt_email(self, submission_id: int) -> bool:
+    """Email the receipt once. Claimed with a conditional UPDATE, so a re-run sends nothing twice."""
+    claimed = Submission.objects.filter(pk=submission_id, receipt_emailed_at__isnull=True).update(
+        receipt_emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    submission = Submission.objects.select_related("application__call", "submitted_by").get(pk=submission_id)
+    user = submission.submitted_by
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with override(language):
+        subject = _("Receipt %(number)s: your dossier was submitted") % {"number": submission.receipt_number}
+        body = _(
+            "Hello,\n\nYour dossier “%(title)s” was submitted on %(at)s (Paris time).\n"
+            "Receipt number: %(number)s\nSHA-256 digest of the content: %(digest)s\n\n"
+            "You may change it and submit it again until the deadline; each submission gives a new receipt.\n\n"
+            "The Convergence team"
+        ) % {
+            "title": submission.content.get("title", ""),
+            "at": timezone.localtime(submission.submitted_at, submission.application.call.tz).strftime(
+                "%Y-%m-%d %H:%M:%S"
+            ),
+            "number": submission.receipt_number,
+            "digest": submission.digest,
+        }
+        message = EmailMessage(subject, body, to=[user.email])
+        message.attach(
+            f"{submission.receipt_number}.pdf", receipt_pdf(submission, language=language), "application/pdf"
+        )
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 (any transport failure: release the claim and retry)
+        Submission.objects.filter(pk=submission_id).update(receipt_emailed_at=None)
+        logger.warning("receipt email for submission %s failed: %s", submission_id, error)
+        raise self.retry(exc=error) from error
+    return True

@@ -1,0 +1,26 @@
+from django.urls import path, re_path
+
+from . import backoffice, views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("dossiers/", views.my_applications, name="mine"),
+    path("calls/<slug:slug>/apply/", views.application_create, name="create"),
+    path("dossiers/<int:pk>/", views.application_detail, name="detail"),
+    path("dossiers/<int:pk>/edit/<slug:step>/", views.application_step, name="step"),
+    path("dossiers/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path(
+        "dossiers/<int:pk>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"
+    ),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("receipts/<int:submission_id>.pdf", views.receipt_download, name="receipt"),
+    path("backoffice/", backoffice.backoffice_home, name="backoffice_home"),
+    path("backoffice/calls/<slug:slug>/", backoffice.backoffice_list, name="backoffice"),
+    re_path(
+        r"^backoffice/calls/(?P<slug>[-\w]+)/export\.(?P<extension>csv|xlsx)$",
+        backoffice.backoffice_export,
+        name="backoffice_export",
+    ),
+    path("backoffice/dossiers/<int:pk>/", backoffice.backoffice_detail, name="backoffice_detail"),
+]

@@ -1,0 +1,293 @@
+"""Applicant pages: thin views that shape input, call one service and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from convergence.calls.models import Call
+
+from . import services
+from .access import access_application_for_owner, access_attachment, access_submission
+from .errors import ApplicationError, IncompleteApplication
+from .forms import (
+    AttachmentForm,
+    CarrierForm,
+    ChallengeForm,
+    CriteriaForm,
+    DatasetFormSet,
+    PartnerFormSet,
+    SubmitForm,
+)
+from .models import Application
+from .receipts import receipt_pdf
+from .rules import application_problems
+from .selectors import applications_of_owner
+
+STEPS = [
+    ("challenge", gettext_lazy("The challenge")),
+    ("carrier", gettext_lazy("Carrier and contact")),
+    ("partners", gettext_lazy("Partners and data")),
+    ("criteria", gettext_lazy("Selection criteria")),
+    ("attachments", gettext_lazy("Attachments")),
+    ("review", gettext_lazy("Review and submit")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+STEP_FORMS = {"challenge": ChallengeForm, "carrier": CarrierForm, "criteria": CriteriaForm}
+
+
+def _step_context(application: Application, step: str) -> dict:
+    index = STEP_NAMES.index(step)
+    return {
+        "application": application,
+        "call": application.call,
+        "steps": STEPS,
+        "step": step,
+        "step_number": index + 1,
+        "step_count": len(STEPS),
+        "step_title": STEPS[index][1],
+        "next_step_title": STEPS[index + 1][1] if index + 1 < len(STEPS) else "",
+        "previous_step": STEP_NAMES[index - 1] if index else "",
+    }
+
+
+def _next_url(application: Application, step: str) -> str:
+    index = STEP_NAMES.index(step)
+    return reverse("applications:step", kwargs={"pk": application.pk, "step": STEP_NAMES[index + 1]})
+
+
+def _is_autosave(request: HttpRequest) -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _closed_redirect(request: HttpRequest, application: Application) -> HttpResponse | None:
+    if not application.call.is_open:
+        messages.info(request, _("The deadline has passed: the dossier is read-only."))
+        return redirect(application)
+    return None
+
+
+@login_required
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = applications_of_owner(user=request.user)
+    open_calls = [call for call in Call.objects.filter(is_published=True) if call.is_open]
+    return render(request, "applications/mine.html", {"applications": applications, "open_calls": open_calls})
+
+
+@login_required
+@require_POST
+def application_create(request: HttpRequest, slug: str) -> HttpResponse:
+    call = get_object_or_404(Call, slug=slug, is_published=True)
+    try:
+        application = services.application_create(call=call, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(call)
+    return redirect("applications:step", pk=application.pk, step="challenge")
+
+
+@login_required
+def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    application = access_application_for_owner(user=request.user, application_id=pk)
+    if step not in STEP_NAMES:
+        return redirect("applications:step", pk=pk, step="challenge")
+    if step == "attachments":
+        return _attachments_step(request, application)
+    if step == "review":
+        return _review_step(request, application)
+    closed = _closed_redirect(request, application)
+    if closed:
+        return closed
+    if step == "partners":
+        return _partners_step(request, application)
+    form_class = STEP_FORMS[step]
+    call = application.call
+    if request.method == "POST":
+        form = form_class(request.POST, call=call)
+        if form.is_valid():
+            outcome = _save(request, application, form.cleaned_data["version"], form.changes())
+            if outcome is not None:
+                return outcome if _is_autosave(request) else redirect(_next_url(application, step))
+        elif _is_autosave(request):
+            return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+    else:
+        form = form_class(initial=form_class.initial_from(application), call=call)
+    return render(request, "applications/step.html", {**_step_context(application, step), "form": form})
+
+
+def _save(request: HttpRequest, application: Application, version: int, changes: dict) -> HttpResponse | None:
+    """Run the update; on success a response (JSON for autosave), on failure None after adding the message."""
+    try:
+        updated = services.application_update(
+            application=application, user=request.user, expected_version=version, changes=changes
+        )
+    except ApplicationError as error:
+        if _is_autosave(request):
+            return JsonResponse(
+                {"saved": False, "code": error.code, "message": str(error.message)}, status=error.status
+            )
+        messages.error(request, error.message)
+        return None
+    if _is_autosave(request):
+        return JsonResponse({"saved": True, "version": updated.version})
+    messages.success(request, _("Saved."))
+    return HttpResponse(status=204)
+
+
+def _partners_step(request: HttpRequest, application: Application) -> HttpResponse:
+    if request.method == "POST":
+        partners = PartnerFormSet(request.POST, prefix="partners")
+        datasets = DatasetFormSet(request.POST, prefix="datasets")
+        version_form = SubmitForm(request.POST)
+        if partners.is_valid() and datasets.is_valid() and version_form.is_valid():
+            changes = {
+                "partners": [form.cleaned_data for form in partners if form.has_changed() and form.cleaned_data],
+                "datasets": [form.cleaned_data for form in datasets if form.has_changed() and form.cleaned_data],
+            }
+            outcome = _save(request, application, version_form.cleaned_data["version"], changes)
+            if outcome is not None:
+                if _is_autosave(request):
+                    return outcome
+                if request.POST.get("more"):
+                    return redirect("applications:step", pk=application.pk, step="partners")
+                return redirect(_next_url(application, "partners"))
+        elif _is_autosave(request):
+            return JsonResponse({"saved": False}, status=400)
+    else:
+        partners = PartnerFormSet(
+            prefix="partners",
+            initial=list(application.partners.values("organisation", "organisation_type", "country", "role")),
+        )
+        datasets = DatasetFormSet(
+            prefix="datasets", initial=list(application.datasets.values("name", "origin_country", "licence"))
+        )
+    context = {
+        **_step_context(application, "partners"),
+        "partner_formset": partners,
+        "dataset_formset": datasets,
+        "version": application.version,
+    }
+    return render(request, "applications/step_partners.html", context)
+
+
+def _attachments_step(request: HttpRequest, application: Application) -> HttpResponse:
+    form = AttachmentForm()
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.attachment_add(application=application, user=request.user, upload=form.cleaned_data["file"])
+            except ApplicationError as error:
+                form.add_error("file", str(error.message))
+            else:
+                messages.success(request, _("Attachment added."))
+                return redirect("applications:step", pk=application.pk, step="attachments")
+    attachments = application.attachments.filter(removed_at__isnull=True)
+    context = {**_step_context(application, "attachments"), "form": form, "attachments": attachments}
+    return render(request, "applications/step_attachments.html", context)
+
+
+def _review_step(request: HttpRequest, application: Application) -> HttpResponse:
+    problems = application_problems(application)
+    if request.method == "POST":
+        form = SubmitForm(request.POST)
+        if form.is_valid():
+            try:
+                submission = services.application_submit(
+                    application=application, user=request.user, expected_version=form.cleaned_data["version"]
+                )
+            except IncompleteApplication as error:
+                problems = error.field_errors
+                messages.error(request, error.message)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your dossier was submitted. Receipt %(number)s.") % {"number": submission.receipt_number},
+                )
+                return redirect(application)
+    labels = {
+        **{name: field.label for name, field in ChallengeForm.base_fields.items()},
+        **{name: field.label for name, field in CarrierForm.base_fields.items()},
+        "claims": _("Selection criteria"),
+        "partners": _("Partners"),
+    }
+    problem_list = [(labels.get(field, field), messages_) for field, messages_ in problems.items()]
+    context = {
+        **_step_context(application, "review"),
+        "problems": problem_list,
+        "version": application.version,
+        "is_open": application.call.is_open,
+    }
+    return render(request, "applications/step_review.html", context)
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application_for_owner(user=request.user, application_id=pk)
+    context = {
+        "application": application,
+        "call": application.call,
+        "submissions": application.submissions.all(),
+        "events": application.events.select_related("actor"),
+        "attachments": application.attachments.filter(removed_at__isnull=True),
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application_for_owner(user=request.user, application_id=pk)
+    try:
+        services.application_withdraw(application=application, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your dossier was withdrawn. You may submit it again until the deadline."))
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    application = access_application_for_owner(user=request.user, application_id=pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    try:
+        services.attachment_remove(attachment=attachment, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("applications:step", pk=pk, step="attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = access_attachment(user=request.user, attachment_id=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def receipt_download(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_submission(user=request.user, submission_id=submission_id)
+    pdf = receipt_pdf(submission, language=get_language() or "fr")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{submission.receipt_number}.pdf"'
+    return response

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from .models import Call, Criterion, Format, Milestone, PriorityDomain, Theme
+from .schema import CallDefinition, CallFileError, parse_call_definition
+
+DEMO_DAYS_BEFORE_DEADLINE = 10
+
+
+def demo_shift_days(definition: CallDefinition, *, today: date | None = None) -> int:
+    """Whole days that move the deadline to `DEMO_DAYS_BEFORE_DEADLINE` days from today, wall clock kept."""
+    today = today or timezone.localdate(timezone=definition.aware(definition.applications_close).tzinfo)
+    close_date = definition.applications_close.date()
+    return (today + timedelta(days=DEMO_DAYS_BEFORE_DEADLINE) - close_date).days
+
+
+def _at(definition: CallDefinition, value: datetime | date | None, shift_days: int) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    # Shift the wall-clock time, then attach the zone, so 23:59:59 stays 23:59:59 across DST.
+    return definition.aware(value + timedelta(days=shift_days))
+
+
+def _sync_items(call: Call, model, items, extra) -> None:
+    kept = []
+    for position, item in enumerate(items):
+        values = {"position": position, "name": item.name, "description": getattr(item, "description", {}) or {}}
+        values.update(extra(item))
+        model.objects.update_or_create(call=call, code=item.code, defaults=values)
+        kept.append(item.code)
+    try:
+        model.objects.filter(call=call).exclude(code__in=kept).delete()
+    except ProtectedError as error:
+        raise CallFileError(
+            [f"{model._meta.verbose_name} removed from the file is still used by dossiers: keep it in the file"]
+        ) from error
+
+
+@transaction.atomic
+def call_load(*, text: str, source: str = "call file", demo: bool = False, today: date | None = None) -> Call:
+    """Create or update a call from its definition file; idempotent."""
+    definition = parse_call_definition(text, source)
+    shift = demo_shift_days(definition, today=today) if demo else 0
+    call, _ = Call.objects.update_or_create(
+        slug=definition.slug,
+        defaults={
+            "languages": definition.languages,
+            "title": definition.title,
+            "tagline": definition.tagline,
+            "purpose": definition.purpose,
+            "audience": definition.audience,
+            "timezone": definition.timezone,
+            "opens_at": _at(definition, definition.applications_open, shift),
+            "closes_at": _at(definition, definition.applications_close, shift),
+            "receipt_prefix": definition.receipt_prefix,
+            "summary_max_length": definition.summary_max_length,
+            "max_themes": definition.max_themes,
+            "minimum_criteria": definition.minimum_criteria,
+            "additional_examination": definition.additional_examination.model_dump()
+            if definition.additional_examination
+            else {},
+            "trl_scale": [level.model_dump() for level in definition.trl_scale],
+            "faq": [entry.model_dump() for entry in definition.faq],
+            "definition": definition.model_dump(mode="json"),
+            "is_demo": demo,
+        },
+    )
+    no_extra = lambda item: {}  # noqa: E731
+    _sync_items(call, Theme, definition.themes, no_extra)
+    _sync_items(call, PriorityDomain, definition.priority_domains, no_extra)
+    _sync_items(
+        call,
+        Format,
+        definition.formats,
+        lambda item: {"number": item.number, "hosts_competition": item.hosts_competition},
+    )
+    _sync_items(call, Criterion, definition.criteria, lambda item: {"number": item.number})
+    _sync_items(
+        call,
+        Milestone,
+        definition.milestones,
+        lambda item: {
+            "starts_at": _at(definition, item.starts_at, shift),
+            "ends_at": _at(definition, item.ends_at, shift),
+            "when": item.when,
+        },
+    )
+    return call

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .models import Call
+from .selectors import call_current, call_timeline
+
+
+def _call_page(request: HttpRequest, call: Call | None) -> HttpResponse:
+    if call is None:
+        return render(request, "calls/none.html", status=200)
+    now = timezone.now()
+    context = {
+        "call": call,
+        "timeline": call_timeline(call, now=now),
+        "time_left": (call.closes_at - now) if call.is_open else None,
+        "closes_at_local": timezone.localtime(call.closes_at, call.tz),
+        "opens_at_local": timezone.localtime(call.opens_at, call.tz),
+        "themes": call.themes.all(),
+        "domains": call.domains.all(),
+        "formats": call.formats.all(),
+        "criteria": call.criteria.all(),
+    }
+    return render(request, "calls/detail.html", context)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return _call_page(request, call_current())
+
+
+@require_GET
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _call_page(request, get_object_or_404(Call, slug=slug, is_published=True))

@@ -1,0 +1,15 @@
+"""Fast settings for the test suite; DATABASE_URL and CELERY_BROKER_URL still apply."""
+
+import os
+
+os.environ.setdefault("CONVERGENCE_DEMO", "1")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+
+from convergence.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+SECURE_COOKIES = False
+if "CELERY_BROKER_URL" not in os.environ:
+    CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / 'test-celery-broker.sqlite3'}"  # noqa: F405

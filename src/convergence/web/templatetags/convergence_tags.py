@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from convergence.applications.countries import country_name
+from convergence.calls.i18n import localize
+
+register = template.Library()
+
+
+@register.filter
+def tr(value) -> str:
+    """Call content in the active language: {{ theme.name|tr }}."""
+    return localize(value)
+
+
+@register.filter
+def country(code: str) -> str:
+    return country_name(code)
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    days, seconds = value.days, value.seconds
+    hours = seconds // 3600
+    minutes = (seconds % 3600) // 60
+    if days:
+        return _("%(days)s and %(hours)s") % {
+            "days": ngettext("%d day", "%d days", days) % days,
+            "hours": ngettext("%d hour", "%d hours", hours) % hours,
+        }
+    return _("%(hours)s and %(minutes)s") % {
+        "hours": ngettext("%d hour", "%d hours", hours) % hours,
+        "minutes": ngettext("%d minute", "%d minutes", minutes) % minutes,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()

@@ -1,0 +1,111 @@
+"""The fixed cast of personas and the Convergence IA call, open now (demo dates)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from reportlab.pdfgen import canvas
+from rest_framework.test import APIClient
+
+from convergence.accounts.models import User
+from convergence.calls.services import call_load
+
+CALL_FILE = Path(__file__).resolve().parent.parent / "calls" / "convergence-ia-2025.yaml"
+
+
+def make_user(email: str, **fields) -> User:
+    user = User.objects.create_user(email=email, password="correct horse battery", **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def call(db):
+    return call_load(text=CALL_FILE.read_text(encoding="utf-8"), source=str(CALL_FILE), demo=True)
+
+
+@pytest.fixture
+def real_dates_call(db):
+    return call_load(text=CALL_FILE.read_text(encoding="utf-8"), source=str(CALL_FILE), demo=False)
+
+
+@pytest.fixture
+def applicant(db):
+    return make_user("amina@example.org", full_name="Amina Porteuse")
+
+
+@pytest.fixture
+def other_applicant(db):
+    return make_user("ben@example.com", full_name="Ben Carrier", preferred_language="en")
+
+
+@pytest.fixture
+def organiser(db):
+    return make_user("olivia@example.gouv.fr", full_name="Olivia", is_organiser=True)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("rita@example.edu", full_name="Rita", is_committee_member=True)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def pdf_bytes(text: str = "Convergence") -> bytes:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def complete_changes(call):
+    return complete_changes_for(call)
+
+
+def complete_changes_for(call) -> dict:
+    """Everything a dossier needs to be submitted."""
+    themes = list(call.themes.all())
+    return {
+        "title": "Détection précoce du paludisme",
+        "summary": "Un diagnostic assisté par IA sur frottis sanguins.",
+        "description": "Description complète du défi.",
+        "themes": themes[:2],
+        "domains": [call.domains.get(code="health")],
+        "format": call.formats.get(number=1),
+        "trl": 4,
+        "already_launched": False,
+        "expected_results": "Un prototype évalué sur 1 000 lames.",
+        "carrier_name": "Institut Exemple",
+        "carrier_type": "research",
+        "carrier_country": "FR",
+        "contact_name": "Amina Porteuse",
+        "contact_email": "amina@example.org",
+        "partners": [
+            {"organisation": "Addis AI Lab", "organisation_type": "research", "country": "ET", "role": "data"},
+            {"organisation": "Montreal Health", "organisation_type": "company", "country": "CA", "role": ""},
+        ],
+        "datasets": [{"name": "Lames annotées", "origin_country": "CI", "licence": "CC-BY 4.0"}],
+        "claims": {call.criteria.get(number=1): "Partenaires en Éthiopie et au Canada."},
+    }
+
+
+@pytest.fixture
+def draft(call, applicant):
+    from convergence.applications.services import application_create
+
+    return application_create(call=call, user=applicant)
+
+
+@pytest.fixture
+def complete_draft(call, applicant, complete_changes):
+    from convergence.applications.services import application_create
+
+    return application_create(call=call, user=applicant, changes=complete_changes)

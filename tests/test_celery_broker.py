@@ -1,0 +1,46 @@
+"""Tasks through the configured broker to a real worker: SQLite by default, Redis or RabbitMQ in CI."""
+
+import os
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+
+from convergence import celery_app
+from convergence.applications import services
+from tests.conftest import complete_changes_for, make_user
+
+
+@pytest.fixture
+def real_broker():
+    celery_app.conf.task_always_eager = False
+    try:
+        yield celery_app
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+@pytest.mark.broker
+def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, real_broker):
+    from convergence.calls.services import call_load
+    from tests.conftest import CALL_FILE
+
+    if os.environ.get("CONVERGENCE_REQUIRE_SERVICES"):
+        assert settings.CELERY_BROKER_URL.startswith(("redis://", "amqp://")), settings.CELERY_BROKER_URL
+    call = call_load(text=CALL_FILE.read_text(encoding="utf-8"), demo=True)
+    applicant = make_user("worker-test@example.org")
+    application = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
+    with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        submission = services.application_submit(application=application, user=applicant)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            submission.refresh_from_db()
+            if submission.receipt_emailed_at and mail.outbox:
+                break
+            time.sleep(0.2)
+    assert submission.receipt_emailed_at is not None
+    assert [message.subject for message in mail.outbox] == [
+        f"Récépissé {submission.receipt_number} : votre dossier a été déposé"
+    ]
