@@ -13,3 +13,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 SECURE_COOKIES = False
 if "CELERY_BROKER_URL" not in os.environ:
     CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / 'test-celery-broker.sqlite3'}"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the concurrency and browser tests use several threads, as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from convergence.applications.models import Application, Submission
+from tests.conftest import pdf_bytes
+
+URL = "/api/v1/applications/"
+
+
+@pytest.fixture
+def token_client(api_client, applicant):
+    response = api_client.post(
+        "/api/v1/auth/token/", {"email": applicant.email, "password": "correct horse battery"}, format="json"
+    )
+    assert response.status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return api_client
+
+
+COMPLETE = {
+    "title": "Hackathon de traduction des langues africaines",
+    "summary": "Des corpus ouverts et des modèles de traduction.",
+    "description": "Description complète.",
+    "themes": ["public-interest", "global-governance"],
+    "domains": ["work"],
+    "format": "competition",
+    "trl": 3,
+    "expected_results": "Un classement public et des modèles ouverts.",
+    "carrier_name": "Université Exemple",
+    "carrier_type": "research",
+    "carrier_country": "SN",
+    "contact_name": "Awa",
+    "contact_email": "awa@example.sn",
+    "partners": [{"organisation": "Lagos NLP", "organisation_type": "nonprofit", "country": "NG", "role": "corpus"}],
+    "datasets": [{"name": "Corpus wolof", "origin_country": "SN", "licence": "CC-BY 4.0"}],
+    "claims": [{"criterion": "international-openness", "justification": "Sénégal, Nigeria, France."}],
+}
+
+
+def test_token_requires_the_right_password(api_client, applicant):
+    response = api_client.post("/api/v1/auth/token/", {"email": applicant.email, "password": "wrong"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_credentials"
+
+
+def test_anonymous_gets_401(api_client, call):
+    assert api_client.get(URL).status_code == 401
+
+
+def test_create_update_submit_and_receipt(token_client, call):
+    created = token_client.post(URL, {"call": call.slug, "title": "Brouillon"}, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["status"] == "draft"
+    pk, version = body["id"], body["version"]
+
+    incomplete = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
+    assert incomplete.status_code == 400
+    assert incomplete.json()["code"] == "incomplete"
+    assert {"summary", "themes", "claims"} <= set(incomplete.json()["errors"])
+
+    updated = token_client.patch(f"{URL}{pk}/", {**COMPLETE, "version": version}, format="json")
+    assert updated.status_code == 200, updated.json()
+    assert updated.json()["themes"] == ["public-interest", "global-governance"]
+    assert updated.json()["claims"][0]["criterion"] == "international-openness"
+
+    submitted = token_client.post(f"{URL}{pk}/submit/", {"version": updated.json()["version"]}, format="json")
+    assert submitted.status_code == 201, submitted.json()
+    assert submitted.json()["receipt_number"].startswith("CIA-2024-")
+
+    receipt = token_client.get(f"{URL}{pk}/receipt/").json()
+    assert receipt["digest"] == Submission.objects.get().digest
+    pdf = token_client.get(receipt["pdf_url"])
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+    withdrawn = token_client.post(f"{URL}{pk}/withdraw/")
+    assert withdrawn.json()["status"] == "withdrawn"
+
+
+def test_stale_version_gets_409(token_client, call):
+    pk = token_client.post(URL, {"call": call.slug}, format="json").json()["id"]
+    assert token_client.patch(f"{URL}{pk}/", {"title": "a", "version": 1}, format="json").status_code == 200
+    stale = token_client.patch(f"{URL}{pk}/", {"title": "b", "version": 1}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_version"
+    assert Application.objects.get().title == "a"
+
+
+def test_update_without_version_is_a_field_error(token_client, call):
+    pk = token_client.post(URL, {"call": call.slug}, format="json").json()["id"]
+    response = token_client.patch(f"{URL}{pk}/", {"title": "a"}, format="json")
+    assert response.status_code == 400
+    assert "version" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"themes": ["nope"]}, "themes"),
+        ({"themes": ["public-interest", "future-of-work", "trusted-ai"]}, "themes"),
+        ({"format": "hackathon"}, "format"),
+        ({"claims": [{"criterion": "beauty", "justification": "x"}]}, "claims"),
+        ({"carrier_country": "XX"}, "carrier_country"),
+        ({"partners": [{"organisation": "A", "organisation_type": "company", "country": "ZZ"}]}, "partners"),
+        ({"trl": 12}, "trl"),
+        ({"call": "unknown-call"}, "call"),
+    ],
+)
+def test_bad_input_gets_a_field_error_not_a_500(token_client, call, payload, field):
+    response = token_client.post(URL, {"call": call.slug, **payload}, format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert field in body or field in body.get("errors", {})
+    assert not Application.objects.exists()
+
+
+def test_errors_follow_accept_language(token_client, call):
+    pk = token_client.post(URL, {"call": call.slug}, format="json").json()["id"]
+    french = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    english = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert french.json()["errors"]["title"] == ["Donnez un titre au défi."]
+    assert english.json()["errors"]["title"] == ["Give the challenge a title."]
+
+
+def test_after_the_deadline_the_api_refuses_changes_with_409(token_client, call):
+    pk = token_client.post(URL, {"call": call.slug, **COMPLETE}, format="json").json()["id"]
+    with time_machine.travel(call.closes_at + timedelta(seconds=1)):
+        response = token_client.patch(f"{URL}{pk}/", {"title": "late", "version": 2}, format="json")
+        assert response.status_code == 409
+        assert response.json()["code"] == "deadline_passed"
+        assert token_client.post(f"{URL}{pk}/submit/", {}, format="json").status_code == 409
+
+
+def test_attachment_upload_and_removal(token_client, call):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pk = token_client.post(URL, {"call": call.slug}, format="json").json()["id"]
+    upload = SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")
+    response = token_client.post(f"{URL}{pk}/attachments/", {"file": upload}, format="multipart")
+    assert response.status_code == 201, response.content
+    attachment_id = response.json()["id"]
+    fake = SimpleUploadedFile("fake.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    refused = token_client.post(f"{URL}{pk}/attachments/", {"file": fake}, format="multipart")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "attachment_rejected"
+    assert token_client.delete(f"{URL}{pk}/attachments/{attachment_id}/").status_code == 204
+    assert token_client.get(f"{URL}{pk}/").json()["attachments"] == []

@@ -1,0 +1,166 @@
+"""The applicant's pages: the editor steps, autosave, stale saves, submission and withdrawal."""
+
+import json
+
+from django.urls import reverse
+
+from convergence.applications.models import Application
+
+
+def step_url(application, step):
+    return reverse("applications:step", args=[application.pk, step])
+
+
+def test_start_a_dossier_from_the_call_page(client, call, applicant):
+    client.force_login(applicant)
+    response = client.post(reverse("applications:create", args=[call.slug]))
+    application = Application.objects.get(owner=applicant)
+    assert response["Location"] == step_url(application, "challenge")
+
+
+def test_challenge_step_saves_and_moves_on(client, draft, applicant, call):
+    client.force_login(applicant)
+    response = client.post(
+        step_url(draft, "challenge"),
+        {
+            "version": draft.version,
+            "title": "Mon défi",
+            "summary": "Résumé",
+            "themes": ["trusted-ai"],
+            "domains": ["health"],
+            "format": "project",
+            "trl": "5",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == step_url(draft, "carrier")
+    draft.refresh_from_db()
+    assert draft.title == "Mon défi"
+    assert draft.format.code == "project"
+    assert list(draft.themes.values_list("code", flat=True)) == ["trusted-ai"]
+
+
+def test_too_many_themes_is_a_form_error(client, draft, applicant):
+    client.force_login(applicant)
+    response = client.post(
+        step_url(draft, "challenge"),
+        {"version": draft.version, "themes": ["trusted-ai", "future-of-work", "global-governance"]},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 200
+    assert "Choisissez au plus 2 thématiques." in response.content.decode()
+
+
+def test_autosave_answers_json_with_the_new_version(client, draft, applicant):
+    client.force_login(applicant)
+    response = client.post(
+        step_url(draft, "carrier"), {"version": draft.version, "carrier_name": "Labo"}, HTTP_X_AUTOSAVE="1"
+    )
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"saved": True, "version": draft.version + 1}
+
+
+def test_stale_tab_is_refused_and_keeps_the_typed_text_on_screen(client, draft, applicant):
+    client.force_login(applicant)
+    opened = draft.version
+    client.post(step_url(draft, "carrier"), {"version": opened, "carrier_name": "Premier onglet"})
+    response = client.post(
+        step_url(draft, "carrier"), {"version": opened, "carrier_name": "Second onglet"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "a été modifié ailleurs" in page
+    assert "Second onglet" in page  # nothing typed is lost: it is still in the form
+    draft.refresh_from_db()
+    assert draft.carrier_name == "Premier onglet"
+
+
+def test_stale_autosave_gets_409(client, draft, applicant):
+    client.force_login(applicant)
+    client.post(step_url(draft, "carrier"), {"version": draft.version, "carrier_name": "A"}, HTTP_X_AUTOSAVE="1")
+    response = client.post(
+        step_url(draft, "carrier"), {"version": draft.version, "carrier_name": "B"}, HTTP_X_AUTOSAVE="1"
+    )
+    assert response.status_code == 409
+    assert json.loads(response.content)["code"] == "stale_version"
+
+
+def test_partners_step_replaces_the_list(client, draft, applicant):
+    client.force_login(applicant)
+    data = {
+        "version": draft.version,
+        "partners-TOTAL_FORMS": "2",
+        "partners-INITIAL_FORMS": "0",
+        "partners-0-organisation": "Addis AI Lab",
+        "partners-0-organisation_type": "research",
+        "partners-0-country": "ET",
+        "partners-0-role": "données",
+        "partners-1-organisation": "",
+        "datasets-TOTAL_FORMS": "1",
+        "datasets-INITIAL_FORMS": "0",
+        "datasets-0-name": "",
+    }
+    response = client.post(step_url(draft, "partners"), data)
+    assert response.status_code == 302
+    assert list(draft.partners.values_list("organisation", "country")) == [("Addis AI Lab", "ET")]
+
+
+def test_criteria_step_records_claims(client, draft, applicant):
+    client.force_login(applicant)
+    client.post(
+        step_url(draft, "criteria"),
+        {"version": draft.version, "claim_value-creation": "on", "justification_value-creation": "Impact."},
+    )
+    assert [(c.criterion.code, c.justification) for c in draft.claims.all()] == [("value-creation", "Impact.")]
+
+
+def test_review_lists_problems_then_submits(client, complete_draft, applicant, draft):
+    client.force_login(applicant)
+    incomplete = client.get(step_url(draft, "review"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Donnez un titre au défi." in incomplete
+    page = client.get(step_url(complete_draft, "review")).content.decode()
+    assert 'id="problems"' not in page
+    response = client.post(step_url(complete_draft, "review"), {"version": complete_draft.version}, follow=True)
+    assert "CIA-2024-000001" in response.content.decode()
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == "submitted"
+
+
+def test_withdraw_from_the_detail_page(client, complete_draft, applicant):
+    from convergence.applications.services import application_submit
+
+    application_submit(application=complete_draft, user=applicant)
+    client.force_login(applicant)
+    client.post(reverse("applications:withdraw", args=[complete_draft.pk]))
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == "withdrawn"
+
+
+def test_receipt_pdf_download(client, complete_draft, applicant):
+    import io
+
+    from pypdf import PdfReader
+
+    from convergence.applications.services import application_submit
+
+    submission = application_submit(application=complete_draft, user=applicant)
+    client.force_login(applicant)
+    response = client.get(reverse("applications:receipt", args=[submission.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "CIA-2024-000001" in text
+    assert submission.digest in text.replace("\n", "")
+    assert "Récépissé de dépôt" in text
+
+
+def test_after_the_deadline_editor_redirects_to_read_only_detail(client, complete_draft, applicant, call):
+    from datetime import timedelta
+
+    import time_machine
+
+    client.force_login(applicant)
+    with time_machine.travel(call.closes_at + timedelta(minutes=1)):
+        response = client.get(step_url(complete_draft, "challenge"))
+        assert response["Location"] == complete_draft.get_absolute_url()
+        page = client.get(complete_draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "lecture seule" in page
+    assert "Modifier le dossier" not in page
