@@ -19,7 +19,7 @@ from . import services
 from .access import access_application_for_owner, access_submission
 from .errors import InvalidApplicationData
 from .models import Application, OrganisationType
-from .receipts import receipt_pdf
+from .receipts import receipt_response
 from .rules import country_is_known
 from .selectors import applications_of_owner
 
@@ -284,14 +284,8 @@ class ApplicationReceiptApi(APIView):
 class ReceiptPdfApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="A receipt as PDF")
     def get(self, request, submission_id: int):
-        from django.http import HttpResponse
-
         submission = access_submission(user=request.user, submission_id=submission_id)
-        response = HttpResponse(
-            receipt_pdf(submission, language=get_language() or "fr"), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{submission.receipt_number}.pdf"'
-        return response
+        return receipt_response(submission, language=get_language() or "fr")
 
 
 class AttachmentUploadApi(APIView):

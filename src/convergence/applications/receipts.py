@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -86,6 +87,12 @@ def receipt_pdf(submission: Submission, *, language: str) -> bytes:
         )
         document.build(story)
     return buffer.getvalue()
+
+
+def receipt_response(submission: Submission, *, language: str) -> HttpResponse:
+    response = HttpResponse(receipt_pdf(submission, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{submission.receipt_number}.pdf"'
+    return response
 
 
 def _table(rows: list[list]) -> Table:

@@ -56,6 +56,21 @@ def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
         raise DeadlinePassed()
 
 
+def _lock_for_owner(application_id: int, user) -> Application:
+    """The dossier, row-locked until commit, if `user` owns it and the call still accepts changes."""
+    application = Application.objects.select_for_update().select_related("call", "owner").get(pk=application_id)
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    _ensure_call_accepts_changes(application.call, timezone.now())
+    return application
+
+
+def _mark_changed_since_submission(application: Application) -> None:
+    Application.objects.filter(pk=application.pk).update(
+        has_unsubmitted_changes=application.submissions.exists(), updated_at=timezone.now()
+    )
+
+
 def _record(application: Application, actor, kind: str, *, from_status="", to_status="", **details) -> None:
     ApplicationEvent.objects.create(
         application=application,
@@ -209,11 +224,8 @@ def _next_receipt_number(call: Call) -> str:
 @transaction.atomic
 def application_submit(*, application: Application, user, expected_version: int | None = None) -> Submission:
     """Freeze the dossier's current content as a new version, with its receipt."""
-    application = Application.objects.select_for_update().select_related("call", "owner").get(pk=application.pk)
-    if application.owner_id != user.pk:
-        raise PermissionDenied
+    application = _lock_for_owner(application.pk, user)
     now = timezone.now()
-    _ensure_call_accepts_changes(application.call, now)
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion()
     problems = application_problems(application)
@@ -255,10 +267,7 @@ def application_submit(*, application: Application, user, expected_version: int 
 
 @transaction.atomic
 def application_withdraw(*, application: Application, user) -> Application:
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-    if application.owner_id != user.pk:
-        raise PermissionDenied
-    _ensure_call_accepts_changes(application.call, timezone.now())
+    application = _lock_for_owner(application.pk, user)
     if application.status != Application.Status.SUBMITTED:
         raise InvalidTransition(_("Only a submitted dossier can be withdrawn."))
     Application.objects.filter(pk=application.pk).update(
@@ -277,10 +286,7 @@ def application_withdraw(*, application: Application, user) -> Application:
 
 @transaction.atomic
 def attachment_add(*, application: Application, user, upload: UploadedFile) -> Attachment:
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-    if application.owner_id != user.pk:
-        raise PermissionDenied
-    _ensure_call_accepts_changes(application.call, timezone.now())
+    application = _lock_for_owner(application.pk, user)
     if application.attachments.filter(removed_at__isnull=True).count() >= settings.ATTACHMENT_MAX_COUNT:
         raise AttachmentRejected(
             _("A dossier holds at most %(count)d attachments: remove one first.")
@@ -312,9 +318,7 @@ def attachment_add(*, application: Application, user, upload: UploadedFile) -> A
     )
     attachment.file.save("upload.pdf", upload, save=False)
     attachment.save()
-    Application.objects.filter(pk=application.pk).update(
-        has_unsubmitted_changes=application.submissions.exists(), updated_at=timezone.now()
-    )
+    _mark_changed_since_submission(application)
     _record(
         application,
         user,
@@ -327,15 +331,10 @@ def attachment_add(*, application: Application, user, upload: UploadedFile) -> A
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user) -> None:
-    application = Application.objects.select_for_update().select_related("call").get(pk=attachment.application_id)
-    if application.owner_id != user.pk:
-        raise PermissionDenied
-    _ensure_call_accepts_changes(application.call, timezone.now())
+    application = _lock_for_owner(attachment.application_id, user)
     removed = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
     if removed:
-        Application.objects.filter(pk=application.pk).update(
-            has_unsubmitted_changes=application.submissions.exists(), updated_at=timezone.now()
-        )
+        _mark_changed_since_submission(application)
         _record(
             application,
             user,

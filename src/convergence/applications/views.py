@@ -26,7 +26,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import Application
-from .receipts import receipt_pdf
+from .receipts import receipt_response
 from .rules import application_problems
 from .selectors import applications_of_owner
 
@@ -287,7 +287,4 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 @require_GET
 def receipt_download(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(user=request.user, submission_id=submission_id)
-    pdf = receipt_pdf(submission, language=get_language() or "fr")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{submission.receipt_number}.pdf"'
-    return response
+    return receipt_response(submission, language=get_language() or "fr")
