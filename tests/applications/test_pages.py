@@ -164,3 +164,23 @@ def test_after_the_deadline_editor_redirects_to_read_only_detail(client, complet
         page = client.get(complete_draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "lecture seule" in page
     assert "Modifier le dossier" not in page
+
+
+def test_an_earlier_version_stays_readable_as_submitted(client, complete_draft, applicant, organiser):
+    from convergence.applications import services
+
+    services.application_submit(application=complete_draft, user=applicant)
+    complete_draft.refresh_from_db()
+    services.application_update(
+        application=complete_draft,
+        user=applicant,
+        expected_version=complete_draft.version,
+        changes={"title": "Titre 2"},
+    )
+    url = reverse("applications:submission", args=[complete_draft.pk, 1])
+    for reader in (applicant, organiser):
+        client.force_login(reader)
+        page = client.get(url).content.decode()
+        assert "Détection précoce du paludisme" in page
+        assert "Titre 2" not in page
+        assert "CIA-2024-000001" in page

@@ -32,6 +32,7 @@ def urls_for(submission):
         "edit": reverse("applications:step", args=[application.pk, "challenge"]),
         "review": reverse("applications:step", args=[application.pk, "review"]),
         "receipt": reverse("applications:receipt", args=[submission.pk]),
+        "version": reverse("applications:submission", args=[application.pk, submission.number]),
         "attachment": reverse("applications:attachment", args=[attachment.pk]),
         "backoffice_detail": reverse("applications:backoffice_detail", args=[application.pk]),
         "backoffice_list": reverse("applications:backoffice", args=[application.call.slug]),
@@ -45,22 +46,22 @@ def urls_for(submission):
 # persona -> url name -> expected status
 MATRIX = {
     "owner": {
-        "detail": 200, "edit": 200, "review": 200, "receipt": 200, "attachment": 200,
+        "detail": 200, "edit": 200, "review": 200, "receipt": 200, "version": 200, "attachment": 200,
         "backoffice_detail": 403, "backoffice_list": 403, "export": 403,
         "api_detail": 200, "api_receipt": 200, "api_pdf": 200,
     },
     "other_applicant": {
-        "detail": 404, "edit": 404, "review": 404, "receipt": 404, "attachment": 404,
+        "detail": 404, "edit": 404, "review": 404, "receipt": 404, "version": 404, "attachment": 404,
         "backoffice_detail": 403, "backoffice_list": 403, "export": 403,
         "api_detail": 404, "api_receipt": 404, "api_pdf": 404,
     },
     "reviewer": {
-        "detail": 404, "edit": 404, "review": 404, "receipt": 404, "attachment": 404,
+        "detail": 404, "edit": 404, "review": 404, "receipt": 404, "version": 404, "attachment": 404,
         "backoffice_detail": 403, "backoffice_list": 403, "export": 403,
         "api_detail": 404, "api_receipt": 404, "api_pdf": 404,
     },
     "organiser": {
-        "detail": 404, "edit": 404, "review": 404, "receipt": 200, "attachment": 200,
+        "detail": 404, "edit": 404, "review": 404, "receipt": 200, "version": 200, "attachment": 200,
         "backoffice_detail": 200, "backoffice_list": 200, "export": 200,
         "api_detail": 404, "api_receipt": 404, "api_pdf": 200,
     },

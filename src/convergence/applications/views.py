@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from convergence.calls.models import Call
 
 from . import services
-from .access import access_application_for_owner, access_attachment, access_submission
+from .access import access_application_for_owner, access_application_for_reader, access_attachment, access_submission
 from .errors import ApplicationError, IncompleteApplication
 from .forms import (
     AttachmentForm,
@@ -288,3 +288,13 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 def receipt_download(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(user=request.user, submission_id=submission_id)
     return receipt_response(submission, language=get_language() or "fr")
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A submitted version exactly as it was received: for its owner and for organisers."""
+    application = access_application_for_reader(user=request.user, application_id=pk)
+    submission = get_object_or_404(application.submissions.select_related("submitted_by"), number=number)
+    context = {"application": application, "submission": submission, "content": submission.content}
+    return render(request, "applications/submission.html", context)
