@@ -148,6 +148,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "convergence.accounts.adapter.AccountAdapter"
 
 # django-axes: lock an email+IP pair after repeated failures, for both the pages and the API.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)

@@ -72,3 +72,13 @@ def test_demo_accounts_are_idempotent(db, settings):
     assert User.objects.filter(email__endswith="@demo.test").count() == 8
     organiser = User.objects.get(email="organiser@demo.test")
     assert organiser.is_organiser and organiser.check_password("demo")
+
+
+def test_signing_up_in_english_sets_the_preferred_language(client, call):
+    client.post(
+        "/accounts/signup/",
+        {"email": "ada@example.com", "password1": "a strong password 42", "password2": "a strong password 42"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert User.objects.get().preferred_language == "en"
+    assert "Confirm" in mail.outbox[0].subject or "confirm" in mail.outbox[0].body.lower()

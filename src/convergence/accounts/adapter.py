@@ -1,0 +1,9 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import get_language
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # Emails (receipts, later decisions) follow the language the person signed up in.
+        user.preferred_language = "en" if (get_language() or "").startswith("en") else "fr"
+        return super().save_user(request, user, form, commit=commit)

@@ -1,0 +1,41 @@
+"""Every user-visible string has its French translation, and the compiled catalogue is up to date."""
+
+import ast
+import gettext
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "convergence" / "locale" / "fr" / "LC_MESSAGES"
+
+
+def po_entries():
+    entries = []
+    for block in (LOCALE / "django.po").read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
+        fields: dict[str, str] = {}
+        key = None
+        for line in lines:
+            if line.startswith(("msgid", "msgstr")):
+                key, _, value = line.partition(" ")
+                fields[key] = ast.literal_eval(value)
+            elif line.startswith('"') and key:
+                fields[key] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            entries.append((fields, "#, fuzzy" in block))
+    return entries
+
+
+def test_every_string_is_translated_and_not_fuzzy():
+    entries = po_entries()
+    assert len(entries) > 300
+    untranslated = [f["msgid"] for f, _ in entries if not (f.get("msgstr") or f.get("msgstr[0]"))]
+    fuzzy = [f["msgid"] for f, is_fuzzy in entries if is_fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_compiled_catalogue_matches_the_sources():
+    with open(LOCALE / "django.mo", "rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)._catalog
+    compiled = {key[0] if isinstance(key, tuple) else key for key in catalogue}
+    missing = [f["msgid"] for f, _ in po_entries() if f["msgid"] not in compiled]
+    assert missing == [], "run `make messages`"
