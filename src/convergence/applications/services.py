@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -167,6 +167,10 @@ def application_update(
     return application
 
 
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def application_snapshot(application: Application) -> dict[str, Any]:
     """The dossier's content as submitted: what the receipt's digest covers and what the committee reads."""
 
@@ -177,11 +181,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
         "call": application.call.slug,
         "reference": application.reference,
         "owner": application.owner.email,
-        **{
-            field: (value.isoformat() if hasattr(value, "isoformat") else value)
-            for field in SCALAR_FIELDS
-            for value in [getattr(application, field)]
-        },
+        **{field: _json_value(getattr(application, field)) for field in SCALAR_FIELDS},
         "format": {**item(application.format), "number": application.format.number} if application.format else None,
         "themes": [item(theme) for theme in application.themes.all()],
         "domains": [item(domain) for domain in application.domains.all()],

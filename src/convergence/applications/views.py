@@ -112,9 +112,15 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST, call=call)
         if form.is_valid():
-            outcome = _save(request, application, form.cleaned_data["version"], form.changes())
-            if outcome is not None:
-                return outcome if _is_autosave(request) else redirect(_next_url(application, step))
+            answer = _save_and_answer(
+                request,
+                application,
+                form.cleaned_data["version"],
+                form.changes(),
+                next_url=_next_url(application, step),
+            )
+            if answer is not None:
+                return answer
         elif _is_autosave(request):
             return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     else:
@@ -122,8 +128,10 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return render(request, "applications/step.html", {**_step_context(application, step), "form": form})
 
 
-def _save(request: HttpRequest, application: Application, version: int, changes: dict) -> HttpResponse | None:
-    """Run the update; on success a response (JSON for autosave), on failure None after adding the message."""
+def _save_and_answer(
+    request: HttpRequest, application: Application, version: int, changes: dict, *, next_url: str
+) -> HttpResponse | None:
+    """Save; answer JSON to an autosave, a redirect to a full save, or None to show the form again with the error."""
     try:
         updated = services.application_update(
             application=application, user=request.user, expected_version=version, changes=changes
@@ -138,7 +146,7 @@ def _save(request: HttpRequest, application: Application, version: int, changes:
     if _is_autosave(request):
         return JsonResponse({"saved": True, "version": updated.version})
     messages.success(request, _("Saved."))
-    return HttpResponse(status=204)
+    return redirect(next_url)
 
 
 def _partners_step(request: HttpRequest, application: Application) -> HttpResponse:
@@ -151,13 +159,13 @@ def _partners_step(request: HttpRequest, application: Application) -> HttpRespon
                 "partners": [form.cleaned_data for form in partners if form.has_changed() and form.cleaned_data],
                 "datasets": [form.cleaned_data for form in datasets if form.has_changed() and form.cleaned_data],
             }
-            outcome = _save(request, application, version_form.cleaned_data["version"], changes)
-            if outcome is not None:
-                if _is_autosave(request):
-                    return outcome
-                if request.POST.get("more"):
-                    return redirect("applications:step", pk=application.pk, step="partners")
-                return redirect(_next_url(application, "partners"))
+            # "Save and add rows" comes back here with fresh empty rows.
+            stay = request.POST.get("more")
+            next_url = request.path if stay else _next_url(application, "partners")
+            version = version_form.cleaned_data["version"]
+            answer = _save_and_answer(request, application, version, changes, next_url=next_url)
+            if answer is not None:
+                return answer
         elif _is_autosave(request):
             return JsonResponse({"saved": False}, status=400)
     else:
