@@ -184,3 +184,23 @@ def test_an_earlier_version_stays_readable_as_submitted(client, complete_draft, 
         assert "Détection précoce du paludisme" in page
         assert "Titre 2" not in page
         assert "CIA-2024-000001" in page
+
+
+def test_save_and_add_rows_stays_on_the_partners_step(client, draft, applicant):
+    client.force_login(applicant)
+    data = {
+        "version": draft.version,
+        "more": "1",
+        "partners-TOTAL_FORMS": "1",
+        "partners-INITIAL_FORMS": "0",
+        "partners-0-organisation": "Kyoto Robotics",
+        "partners-0-organisation_type": "company",
+        "partners-0-country": "JP",
+        "datasets-TOTAL_FORMS": "0",
+        "datasets-INITIAL_FORMS": "0",
+    }
+    response = client.post(step_url(draft, "partners"), data)
+    assert response["Location"] == step_url(draft, "partners")
+    page = client.get(step_url(draft, "partners")).content.decode()
+    assert 'value="Kyoto Robotics"' in page
+    assert 'name="partners-2-organisation"' in page  # two fresh empty rows after the saved one
