@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,11 @@ def complete_draft(call, applicant, complete_changes):
     from convergence.applications.services import application_create
 
     return application_create(call=call, user=applicant, changes=complete_changes)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # In CI the services are there: a skipped test would hide a missing one, so it fails the run.
+    if os.environ.get("CONVERGENCE_REQUIRE_SERVICES"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and reporter.stats.get("skipped"):
+            session.exitstatus = 1
