@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from convergence.accounts.api import ObtainTokenApi
 from convergence.applications import api as applications
@@ -22,4 +22,5 @@ urlpatterns = [
         name="attachment",
     ),
     path("receipts/<int:submission_id>/pdf/", applications.ReceiptPdfApi.as_view(), name="receipt-pdf"),
+    path("", include("convergence.review.api_urls")),
 ]

@@ -69,7 +69,11 @@ INSTALLED_APPS = [
     "convergence.accounts",
     "convergence.calls",
     "convergence.applications",
+    "convergence.review",
 ]
+
+# Later stages add panels to the applicant's dossier page without the applications app importing them.
+APPLICATION_PANELS = ["convergence.review.panels.decision_panel"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -228,7 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"OrganisationTypeEnum": "convergence.applications.models.OrganisationType"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationTypeEnum": "convergence.applications.models.OrganisationType",
+        "ApplicationStatusEnum": "convergence.applications.models.Application.Status",
+        "ReviewStatusEnum": "convergence.review.models.Review.Status",
+    },
 }
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("convergence.calls.urls")),
     path("", include("convergence.applications.urls")),
+    path("", include("convergence.review.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -248,6 +250,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submissions": application.submissions.all(),
         "events": application.events.select_related("actor"),
         "attachments": application.attachments.filter(removed_at__isnull=True),
+        "panels": [import_string(path)(request, application) for path in settings.APPLICATION_PANELS],
     }
     return render(request, "applications/detail.html", context)
 

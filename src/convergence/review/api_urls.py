@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("committee/assignments/", api.MemberAssignmentsApi.as_view(), name="committee-assignments"),
+    path("committee/assignments/<int:assignment_id>/", api.MemberAssignmentApi.as_view(), name="committee-assignment"),
+    path("committee/assignments/<int:assignment_id>/review/", api.MemberReviewApi.as_view(), name="committee-review"),
+    path("selection/<slug:slug>/eligibility/", api.EligibilityApi.as_view(), name="selection-eligibility"),
+    path(
+        "selection/<slug:slug>/eligibility/<int:application_id>/",
+        api.EligibilityOverrideApi.as_view(),
+        name="selection-eligibility-override",
+    ),
+    path("selection/<slug:slug>/assignment/", api.AssignmentRunApi.as_view(), name="selection-assignment"),
+    path("selection/<slug:slug>/ranking/", api.RankingApi.as_view(), name="selection-ranking"),
+    path("selection/<slug:slug>/publish/", api.PublishApi.as_view(), name="selection-publish"),
+    path("selection/decisions/<int:application_id>/", api.DecisionApi.as_view(), name="selection-decision"),
+    path("applications/<int:pk>/decision/", api.ApplicantDecisionApi.as_view(), name="application-decision"),
+]

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from convergence.applications.models import Application
+from convergence.calls.models import Call
+
+
+class Selection(models.Model):
+    """The selection round of a call: its settings and its two irreversible moments."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="selection")
+    reviewers_per_dossier = models.PositiveSmallIntegerField(_("reviewers per dossier"), default=3)
+    min_load = models.PositiveSmallIntegerField(_("minimum dossiers per member"), default=0)
+    max_load = models.PositiveSmallIntegerField(_("maximum dossiers per member"), default=20)
+    fairness_first = models.BooleanField(_("serve the worst-served dossier first"), default=False)
+    reviews_locked_at = models.DateTimeField(_("reviews locked at"), null=True, blank=True)
+    decisions_published_at = models.DateTimeField(_("decisions published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("selection round")
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+
+class CommitteeMember(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="committee")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    expertise = models.TextField(_("expertise"), blank=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    languages = models.CharField(_("languages"), max_length=100, blank=True, default="fr, en")
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="unique_committee_member")]
+        verbose_name = _("committee member")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def profile_text(self) -> str:
+        return " ".join([self.expertise, self.keywords, self.user.expertise_keywords])
+
+
+class Conflict(models.Model):
+    """A conflict of interest declared by the member, for one dossier or for a whole organisation.
+
+    Conflicts by organisation or email domain are also detected from the dossiers (see conflicts.py).
+    """
+
+    member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+
+    def __str__(self) -> str:
+        return f"{self.member} ✕ {self.application or self.organisation}"
+
+
+class Eligibility(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="eligibility")
+    is_eligible_by_rules = models.BooleanField(_("eligible by the rules"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    override = models.BooleanField(_("organiser's decision"), null=True, blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    checked_at = models.DateTimeField(_("checked at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("eligibility")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.is_eligible}"
+
+    @property
+    def is_eligible(self) -> bool:
+        return self.is_eligible_by_rules if self.override is None else self.override
+
+
+class AffinityOverride(models.Model):
+    member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="affinity_overrides")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("affinity"), validators=[MinValueValidator(0), MaxValueValidator(1)])
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_affinity_override")]
+
+    def __str__(self) -> str:
+        return f"{self.member} ~ {self.application}: {self.score}"
+
+
+class Assignment(models.Model):
+    class Source(models.TextChoices):
+        SOLVER = "solver", _("Automatic")
+        MANUAL = "manual", _("By hand")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="assignments")
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="assignments")
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    affinity = models.FloatField(_("affinity"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "member"], name="unique_assignment")]
+        verbose_name = _("assignment")
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.application}"
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Recommendation(models.TextChoices):
+        LABEL = "label", _("Award the label")
+        DISCUSS = "discuss", _("Discuss")
+        NO = "no", _("Do not select")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # {criterion code: {"assessment": "met" | "partly" | "not_met", "score": 0-4, "justification": "…"}}
+    criteria = models.JSONField(_("criteria"), default=dict)
+    implementation_score = models.PositiveSmallIntegerField(_("implementation score"), null=True, blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=16, choices=Recommendation.choices, blank=True)
+    confidence = models.PositiveSmallIntegerField(_("confidence"), null=True, blank=True)
+    comment = models.TextField(_("comment for the committee"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+
+    def __str__(self) -> str:
+        return f"{self.assignment}"
+
+    @property
+    def total(self) -> float | None:
+        """The review's score on 0–4: the mean of its criterion scores and the implementation score."""
+        scores = [entry.get("score") for entry in self.criteria.values() if entry.get("score") is not None]
+        if self.implementation_score is not None:
+            scores.append(self.implementation_score)
+        return sum(scores) / len(scores) if scores else None
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        LABELLED = "labelled", _("Labelled")
+        WAITING_LIST = "waiting_list", _("Waiting list")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices)
+    rationale = models.TextField(_("rationale"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"))
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.outcome}"
+
+
+class SelectionEvent(models.Model):
+    """Audit trail of the selection: assignments, reviews, eligibility and decisions; who, when, what."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="selection_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=40)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, related_name="+")
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, null=True, related_name="+")
+    details = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -1,0 +1,255 @@
+"""Organiser's pages of the selection round: committee, eligibility, assignment, meeting, decisions, exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from convergence.applications.errors import ApplicationError
+from convergence.applications.models import Application
+from convergence.calls.models import Call
+
+from . import services
+from .access import require_organiser
+from .exports import decisions_table, reviews_table, table_response
+from .forms import AffinityForm, AssignForm, DecisionForm, InviteForm, OverrideForm, SettingsForm
+from .models import Assignment, CommitteeMember, Eligibility, SelectionEvent
+from .selectors import committee, latest_content, ranking, review_progress, selection_for, submitted_applications
+from .solver import AssignmentInfeasible
+
+
+def _call(request: HttpRequest, slug: str) -> Call:
+    require_organiser(request.user)
+    return get_object_or_404(Call, slug=slug)
+
+
+def _run(request: HttpRequest, action, success: str) -> None:
+    """Run a service; its refusal becomes a message in the user's language, never an error page."""
+    try:
+        outcome = action()
+    except AssignmentInfeasible as error:
+        messages.error(request, " ".join(error.reasons))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        for field, problems in error.field_errors.items():
+            messages.error(request, f"{field}: {' '.join(str(p) for p in problems)}")
+    else:
+        messages.success(request, success % outcome if isinstance(outcome, dict) else success)
+
+
+def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    selection = selection_for(call)
+    invite = InviteForm(request.POST if "invite" in request.POST else None)
+    if invite.is_bound and invite.is_valid():
+        _run(
+            request,
+            lambda: services.committee_member_invite(call=call, invited_by=request.user, **invite.cleaned_data),
+            _("Member invited."),
+        )
+        return redirect("review:selection", slug=slug)
+    settings_form = SettingsForm(
+        request.POST if "settings" in request.POST else None,
+        initial={
+            "reviewers_per_dossier": selection.reviewers_per_dossier,
+            "min_load": selection.min_load,
+            "max_load": selection.max_load,
+            "fairness_first": selection.fairness_first,
+        },
+    )
+    if settings_form.is_bound and settings_form.is_valid():
+        services.selection_settings_update(call=call, user=request.user, **settings_form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("review:selection", slug=slug)
+    context = {
+        "call": call,
+        "selection": selection,
+        "members": committee(call),
+        "invite": invite,
+        "settings_form": settings_form,
+        "submitted": submitted_applications(call).count(),
+        "eligible": Eligibility.objects.filter(application__call=call).count(),
+        "assignments": Assignment.objects.filter(application__call=call).count(),
+        "progress": review_progress(call),
+    }
+    return render(request, "review/selection.html", context)
+
+
+@require_POST
+def eligibility_run(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    _run(
+        request,
+        lambda: services.eligibility_check(call=call, user=request.user),
+        _("Eligibility checked: %(eligible)d eligible, %(ineligible)d not eligible."),
+    )
+    return redirect("review:eligibility", slug=slug)
+
+
+def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    if request.method == "POST":
+        application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+        form = OverrideForm(request.POST)
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.eligibility_override(
+                    application=application,
+                    user=request.user,
+                    eligible=form.cleaned_data["eligible"],
+                    rationale=form.cleaned_data["rationale"],
+                ),
+                _("Eligibility decision recorded."),
+            )
+        else:
+            messages.error(request, _("Give the rationale of your decision."))
+        return redirect("review:eligibility", slug=slug)
+    rows = (
+        Eligibility.objects.filter(application__call=call)
+        .select_related("application", "decided_by")
+        .order_by("is_eligible_by_rules", "application__pk")
+    )
+    return render(request, "review/eligibility.html", {"call": call, "rows": rows})
+
+
+@require_POST
+def assignment_run(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    _run(
+        request,
+        lambda: services.assignment_run(call=call, user=request.user),
+        _(
+            "Assignment done: %(assignments)d reviews for %(dossiers)d dossiers and %(members)d members, "
+            "total affinity %(objective)s."
+        ),
+    )
+    return redirect("review:assignments", slug=slug)
+
+
+def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            assignment = get_object_or_404(Assignment, pk=request.POST["remove"], application__call=call)
+            _run(
+                request,
+                lambda: services.assignment_remove(assignment=assignment, user=request.user),
+                _("Assignment removed."),
+            )
+        else:
+            form = AssignForm(request.POST)
+            application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+            if form.is_valid():
+                member = get_object_or_404(CommitteeMember, pk=form.cleaned_data["member"], call=call)
+                _run(
+                    request,
+                    lambda: services.assignment_add(application=application, member=member, user=request.user),
+                    _("Assignment added."),
+                )
+        return redirect("review:assignments", slug=slug)
+    table = services.affinity_table(call)
+    assignments = {}
+    for assignment in Assignment.objects.filter(application__call=call).select_related("member__user", "review"):
+        assignments.setdefault(assignment.application_id, []).append(assignment)
+    rows = [(a, latest_content(a), assignments.get(a.pk, [])) for a in table.applications]
+    conflicts = set(table.conflicts)
+    context = {"call": call, "rows": rows, "members": table.members, "conflicts": conflicts}
+    return render(request, "review/assignments.html", context)
+
+
+def affinity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    call = _call(request, slug)
+    application = get_object_or_404(Application, pk=pk, call=call)
+    if request.method == "POST":
+        form = AffinityForm(request.POST)
+        if form.is_valid():
+            member = get_object_or_404(CommitteeMember, pk=form.cleaned_data["member"], call=call)
+            _run(
+                request,
+                lambda: services.affinity_set(
+                    member=member, application=application, score=form.cleaned_data["score"], user=request.user
+                ),
+                _("Affinity saved."),
+            )
+        else:
+            messages.error(request, _("An affinity is between 0 and 1."))
+        return redirect("review:affinity", slug=slug, pk=pk)
+    table = services.affinity_table(call)
+    row = next((i for i, a in enumerate(table.applications) if a.pk == pk), None)
+    members = [
+        (member, float(table.scores[row, j]) if row is not None else None, table.conflicts.get((pk, member.pk)))
+        for j, member in enumerate(table.members)
+    ]
+    return render(
+        request,
+        "review/affinity.html",
+        {"call": call, "application": application, "content": latest_content(application), "members": members},
+    )
+
+
+def meeting(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    if request.method == "POST":
+        application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.decision_record(application=application, user=request.user, **form.cleaned_data),
+                _("Decision recorded."),
+            )
+        else:
+            messages.error(request, _("Choose a decision."))
+        return redirect(f"{request.path}?{request.GET.urlencode()}#dossier-{application.pk}")
+    filters = {key: request.GET.get(key, "") for key in ("theme", "format", "domain", "country")}
+    context = {
+        "call": call,
+        "selection": selection_for(call),
+        "rows": ranking(call, filters=filters),
+        "filters": filters,
+        "progress": review_progress(call),
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "review/meeting.html", context)
+
+
+@require_POST
+def reviews_lock(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    _run(request, lambda: services.reviews_lock(call=call, user=request.user), _("Reviews locked."))
+    return redirect("review:selection", slug=slug)
+
+
+@require_POST
+def decisions_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    _run(
+        request,
+        lambda: services.decisions_publish(call=call, user=request.user),
+        _("Decisions published; applicants are being notified."),
+    )
+    return redirect("review:meeting", slug=slug)
+
+
+@require_GET
+def selection_export(request: HttpRequest, slug: str, what: str, extension: str) -> HttpResponse:
+    call = _call(request, slug)
+    header, rows = reviews_table(call) if what == "reviews" else decisions_table(call)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return table_response(header, rows, extension=extension, filename=f"{call.slug}-{what}-{stamp}")
+
+
+@require_GET
+def selection_audit(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call(request, slug)
+    events = (
+        SelectionEvent.objects.filter(call=call)
+        .select_related("actor", "application", "member__user")
+        .order_by("-at", "-pk")[:1000]
+    )
+    return render(request, "review/audit.html", {"call": call, "events": events})
