@@ -49,7 +49,8 @@ def instance(dossiers: int, members: int, seed: int) -> AssignmentProblem:
 
 def main() -> None:
     cases = CASES[:2] if "--quick" in sys.argv else CASES
-    print(f"{'case':>12} {'solver s':>9} {'objective':>12} {'greedy s':>9} {'greedy obj':>12} {'placed':>9} {'ratio':>7}")
+    header = ("case", "solver s", "objective", "greedy s", "greedy obj", "placed", "ratio")
+    print("{:>12} {:>9} {:>12} {:>9} {:>12} {:>9} {:>7}".format(*header))
     results = []
     for dossiers, members in cases:
         problem = instance(dossiers, members, seed=dossiers + members)

@@ -47,9 +47,9 @@ def problems(draw):
     affinity = np.array(
         draw(st.lists(st.floats(0, 1, allow_nan=False), min_size=dossiers * members, max_size=dossiers * members))
     ).reshape(dossiers, members)
-    conflicts = np.array(
-        draw(st.lists(st.booleans(), min_size=dossiers * members, max_size=dossiers * members))
-    ).reshape(dossiers, members) & (np.array(draw(st.lists(st.floats(0, 1), min_size=dossiers * members, max_size=dossiers * members))).reshape(dossiers, members) < 0.25)
+    cells = dossiers * members
+    conflicts = np.array(draw(st.lists(st.sampled_from([False, False, False, True]), min_size=cells, max_size=cells)))
+    conflicts = conflicts.reshape(dossiers, members)
     min_load = draw(st.integers(0, 2))
     max_load = draw(st.integers(min_load, 4))
     return AssignmentProblem(affinity, conflicts, k, min_load, max_load)
