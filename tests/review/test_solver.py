@@ -14,6 +14,14 @@ from convergence.review.solver import (
 )
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from django.utils.translation import override
+
+    with override("en"):
+        yield
+
+
 def brute_force(problem: AssignmentProblem):
     """Every way to give each dossier k members; the best total affinity and the best worst-dossier affinity."""
     dossiers, members = problem.shape

@@ -192,11 +192,14 @@ class RankingOutput(serializers.Serializer):
     rank = serializers.IntegerField()
     application = serializers.IntegerField(source="application.pk")
     title = serializers.CharField(source="content.title")
-    reviews = serializers.IntegerField(source="reviews.__len__")
+    reviews = serializers.SerializerMethodField()
     mean = serializers.FloatField(allow_null=True)
     calibrated = serializers.FloatField(allow_null=True)
     disagreement = serializers.BooleanField()
     decision = serializers.CharField(source="decision.outcome", allow_null=True, default=None)
+
+    def get_reviews(self, row) -> int:
+        return len(row.reviews)
 
 
 class RankingApi(APIView):

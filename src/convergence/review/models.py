@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from convergence.applications.models import Application
 from convergence.calls.models import Call
@@ -69,6 +70,17 @@ class Conflict(models.Model):
         return f"{self.member} ✕ {self.application or self.organisation}"
 
 
+MISSING_FIELD_NAMES = {
+    "title": _("title"),
+    "summary": _("short summary"),
+    "description": _("full description"),
+    "format": _("format"),
+    "themes": _("themes"),
+    "carrier_name": _("carrier organisation"),
+    "contact_email": _("contact email"),
+}
+
+
 class Eligibility(models.Model):
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="eligibility")
     is_eligible_by_rules = models.BooleanField(_("eligible by the rules"))
@@ -88,6 +100,23 @@ class Eligibility(models.Model):
     @property
     def is_eligible(self) -> bool:
         return self.is_eligible_by_rules if self.override is None else self.override
+
+    @property
+    def reason_texts(self) -> list[str]:
+        texts = []
+        for code in self.reasons:
+            if code == "too_few_criteria":
+                texts.append(
+                    ngettext(
+                        "fewer than %(count)d selection criterion claimed with a justification",
+                        "fewer than %(count)d selection criteria claimed with a justification",
+                        self.application.call.minimum_criteria,
+                    )
+                    % {"count": self.application.call.minimum_criteria}
+                )
+            elif code.startswith("missing:"):
+                texts.append(_("missing: %(field)s") % {"field": MISSING_FIELD_NAMES.get(code[8:], code[8:])})
+        return texts
 
 
 class AffinityOverride(models.Model):

@@ -107,25 +107,15 @@ def conflict_declare(
 # Eligibility ----------------------------------------------------------------------------------------
 
 
+REQUIRED_FOR_ELIGIBILITY = ("title", "summary", "description", "format", "themes", "carrier_name", "contact_email")
+
+
 def eligibility_reasons(call: Call, content: dict) -> list[str]:
-    reasons = []
-    required = {
-        "title": _("no title"),
-        "summary": _("no summary"),
-        "description": _("no description"),
-        "format": _("no format"),
-        "carrier_name": _("no carrier organisation"),
-        "contact_email": _("no contact email"),
-    }
-    reasons += [message for key, message in required.items() if not content.get(key)]
-    if not content.get("themes"):
-        reasons.append(_("no theme"))
+    """Reason codes (translated when shown: Eligibility.reason_texts), empty when the dossier is eligible."""
+    reasons = [f"missing:{key}" for key in REQUIRED_FOR_ELIGIBILITY if not content.get(key)]
     justified = [claim for claim in content.get("claims", []) if (claim.get("justification") or "").strip()]
     if len(justified) < call.minimum_criteria:
-        reasons.append(
-            _("fewer than %(count)d selection criterion claimed with a justification")
-            % {"count": call.minimum_criteria}
-        )
+        reasons.append("too_few_criteria")
     return reasons
 
 
@@ -265,6 +255,8 @@ def assignment_run(*, call: Call, user) -> dict[str, Any]:
         min_load=selection.min_load,
         max_load=selection.max_load,
         fixed=fixed,
+        dossier_labels=tuple(a.reference for a in table.applications),
+        member_labels=tuple(m.user.email for m in table.members),
     )
     solution = (solve_fair_assignment if selection.fairness_first else solve_assignment)(problem)
     removed = Assignment.objects.filter(application__call=call, review__isnull=True).delete()[0]

@@ -40,6 +40,9 @@ class AssignmentProblem:
     max_load: int
     # Pairs that must stay (reviews already started); they count towards k and the loads.
     fixed: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    # Names for the messages (dossier references, member emails); numbers are used when absent.
+    dossier_labels: tuple[str, ...] = ()
+    member_labels: tuple[str, ...] = ()
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -107,13 +110,30 @@ def infeasibility_reasons(problem: AssignmentProblem) -> list[str]:
     if short:
         reasons.append(
             ngettext(
-                "%(count)d dossier has fewer than %(k)d members without a conflict of interest (dossier %(list)s).",
-                "%(count)d dossiers have fewer than %(k)d members without a conflict of interest (dossiers %(list)s).",
+                "%(count)d dossier has fewer than %(k)d members without a conflict of interest (%(list)s).",
+                "%(count)d dossiers have fewer than %(k)d members without a conflict of interest (%(list)s).",
                 len(short),
             )
-            % {"count": len(short), "k": k, "list": ", ".join(str(d + 1) for d in short[:10])}
+            % {"count": len(short), "k": k, "list": _names(short, problem.dossier_labels, _("dossier"))}
+        )
+    idle = [m for m in range(members) if dossiers - int(problem.conflicts[:, m].sum()) < problem.min_load]
+    if idle:
+        reasons.append(
+            ngettext(
+                "%(count)d member is in conflict with too many dossiers to reach the minimum load of %(min)d "
+                "(%(list)s).",
+                "%(count)d members are in conflict with too many dossiers to reach the minimum load of %(min)d "
+                "(%(list)s).",
+                len(idle),
+            )
+            % {"count": len(idle), "min": problem.min_load, "list": _names(idle, problem.member_labels, _("member"))}
         )
     return reasons
+
+
+def _names(indices: list[int], labels: tuple[str, ...], noun: str) -> str:
+    shown = [labels[i] if i < len(labels) else f"{noun} {i + 1}" for i in indices[:10]]
+    return ", ".join(shown) + (" …" if len(indices) > 10 else "")
 
 
 def solve_assignment(problem: AssignmentProblem) -> AssignmentSolution:
