@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from convergence.accounts.access import user_is_organiser
+
 from .models import Application, Attachment, Submission
 
-
-def user_is_organiser(user) -> bool:
-    return bool(user.is_authenticated and (user.is_organiser or user.is_superuser))
+__all__ = ["user_is_organiser"]
 
 
 def access_application_for_owner(*, user, application_id: int) -> Application:

@@ -135,3 +135,19 @@ class Milestone(CallItem):
     class Meta(CallItem.Meta):
         constraints = [models.UniqueConstraint(fields=["call", "code"], name="unique_milestone_code")]
         verbose_name = _("milestone")
+
+
+class CallEvent(models.Model):
+    """Who changed a call, and when: loading a definition file, closing applications early."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=40)
+    details = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

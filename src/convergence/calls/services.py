@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from .models import Call, Criterion, Format, Milestone, PriorityDomain, Theme
+from .models import Call, CallEvent, Criterion, Format, Milestone, PriorityDomain, Theme
 from .schema import CallDefinition, CallFileError, parse_call_definition
 
 DEMO_DAYS_BEFORE_DEADLINE = 10
@@ -92,4 +92,22 @@ def call_load(*, text: str, source: str = "call file", demo: bool = False, today
             "when": item.when,
         },
     )
+    CallEvent.objects.create(call=call, kind="loaded", details={"source": source, "demo": demo, "shift_days": shift})
+    return call
+
+
+class CallAlreadyClosed(Exception):
+    pass
+
+
+@transaction.atomic
+def call_close_now(*, call: Call, user) -> Call:
+    """Close applications at once (a demo, or an emergency); the last accepted second becomes the one just gone."""
+    now = timezone.now()
+    if not call.accepts_changes_at(now):
+        raise CallAlreadyClosed()
+    previous = call.closes_at
+    Call.objects.filter(pk=call.pk).update(closes_at=now - timedelta(seconds=1))
+    CallEvent.objects.create(call=call, actor=user, kind="closed_early", details={"planned": previous.isoformat()})
+    call.refresh_from_db()
     return call

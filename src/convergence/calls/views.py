@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from convergence.accounts.access import user_is_organiser
 
 from .models import Call
 from .selectors import call_current, call_timeline
+from .services import CallAlreadyClosed, call_close_now
 
 
 def _call_page(request: HttpRequest, call: Call | None) -> HttpResponse:
@@ -35,3 +42,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _call_page(request, get_object_or_404(Call, slug=slug, is_published=True))
+
+
+@require_POST
+def call_close(request: HttpRequest, slug: str) -> HttpResponse:
+    if not user_is_organiser(request.user):
+        raise PermissionDenied
+    call = get_object_or_404(Call, slug=slug)
+    try:
+        call_close_now(call=call, user=request.user)
+    except CallAlreadyClosed:
+        messages.info(request, _("Applications are already closed."))
+    else:
+        messages.success(request, _("Applications are closed."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = call.get_absolute_url()
+    return redirect(target)
