@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.accounts.access import user_is_organiser
