@@ -15,6 +15,7 @@ $PY manage.py compilemessages -l fr >/dev/null 2>&1 || true
 $PY manage.py load_call calls/convergence-ia-2025.yaml --demo
 $PY manage.py create_demo_accounts
 $PY manage.py seed_demo --applications 40 --if-empty
+$PY manage.py seed_committee
 
 .venv/bin/celery -A convergence worker --loglevel=INFO --concurrency=1 --pool=solo &
 WORKER=$!

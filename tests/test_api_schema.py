@@ -37,12 +37,30 @@ def token(call, applicant, keep_test_connection):
     return Token.objects.create(user=applicant).key
 
 
+@pytest.fixture
+def organiser_token(token, call, organiser, applicant):
+    """An organiser with a committee and a member's assignment, so that selection endpoints have something to do."""
+    from convergence.review import services
+
+    services.committee_member_invite(call=call, email="member@example.edu", invited_by=organiser)
+    return Token.objects.create(user=organiser).key
+
+
+def call_with(case, token):
+    if case.path != "/api/v1/auth/token/":
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {token}"}
+    case.call_and_validate(checks=[not_a_server_error])
+
+
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_api_never_answers_5xx(case, token):
-    if case.path == "/api/v1/auth/token/":
-        case.headers = {**(case.headers or {})}
-    else:
-        case.headers = {**(case.headers or {}), "Authorization": f"Token {token}"}
-    case.call_and_validate(checks=[not_a_server_error])
+    call_with(case, token)
+
+
+@schema.include(path_regex="^/api/v1/(selection|committee)/").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.django_db
+def test_selection_api_never_answers_5xx_to_an_organiser(case, organiser_token):
+    call_with(case, organiser_token)

@@ -188,3 +188,33 @@ def test_ranking_decisions_publication_and_notification(
     assert "Décision du comité de sélection" in page and "Labellisé" in page
     with pytest.raises(DecisionsPublished):
         services.decision_record(application=best, user=organiser, outcome="waiting_list")
+
+
+def test_invitation_email_lets_a_new_member_set_a_password(call, organiser, django_capture_on_commit_callbacks, client):
+    with django_capture_on_commit_callbacks(execute=True):
+        member, added = services.committee_member_invite(
+            call=call, email="New.Member@Example.org", invited_by=organiser
+        )
+    assert added and member.user.email == "new.member@example.org"
+    member.user.refresh_from_db()
+    assert member.user.is_committee_member
+    message = mail.outbox[-1]
+    assert message.to == ["new.member@example.org"]
+    link = next(word for word in message.body.split() if "/accounts/password/reset/key/" in word)
+    response = client.get(link.split("testserver", 1)[-1].replace("http://127.0.0.1:8000", ""), follow=True)
+    assert response.status_code == 200
+    assert b'name="password1"' in response.content
+    again, added_again = services.committee_member_invite(
+        call=call, email="new.member@example.org", invited_by=organiser
+    )
+    assert again == member and not added_again
+
+
+def test_demo_committee_seed(call, organiser, settings):
+    from convergence.accounts.services import demo_accounts_ensure
+    from convergence.review.demo import seed_demo_committee
+
+    settings.DEMO_MODE = True
+    demo_accounts_ensure()
+    assert seed_demo_committee(call=call, inviter=organiser) == 5
+    assert seed_demo_committee(call=call, inviter=organiser) == 0
