@@ -244,6 +244,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"
 
+# Email domains shared by unrelated people (beyond public providers): never a sign of a conflict of interest.
+CONFLICT_SHARED_EMAIL_DOMAINS = envlist("CONFLICT_SHARED_EMAIL_DOMAINS", "") + (["demo.test"] if DEMO_MODE else [])
+
 # Application rules that are the platform's, not a call's.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_MAX_COUNT = envint("ATTACHMENT_MAX_COUNT", 5)

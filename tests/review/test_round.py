@@ -54,6 +54,14 @@ def test_conflicts_are_detected_from_organisations_and_email_domains(round_, org
     assert not any(member == gmail_member.pk for _app, member in table.conflicts)
 
 
+def test_shared_email_domains_are_not_conflicts(round_, organiser, settings):
+    call = round_["call"]
+    services.eligibility_check(call=call, user=organiser)
+    member, _ = services.committee_member_invite(call=call, email="boss@carrier0.example", invited_by=organiser)
+    settings.CONFLICT_SHARED_EMAIL_DOMAINS = ["carrier0.example"]
+    assert not any(m == member.pk for _app, m in services.affinity_table(call).conflicts)
+
+
 def test_affinity_prefers_the_matching_expert(round_, organiser):
     call = round_["call"]
     services.eligibility_check(call=call, user=organiser)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from convergence.applications.models import Application
@@ -26,8 +27,10 @@ def normalise_organisation(name: str) -> str:
 
 
 def email_domain(address: str) -> str:
+    """The domain that may reveal an employer; empty for public providers and shared domains."""
     domain = (address or "").rsplit("@", 1)[-1].strip().lower()
-    return "" if domain in PUBLIC_EMAIL_DOMAINS or "@" not in (address or "") else domain
+    shared = PUBLIC_EMAIL_DOMAINS | set(settings.CONFLICT_SHARED_EMAIL_DOMAINS)
+    return "" if domain in shared or "@" not in (address or "") else domain
 
 
 def dossier_organisations(content: dict) -> set[str]:
