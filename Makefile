@@ -40,8 +40,8 @@ chromium:
 	fi
 
 messages: install
-	cd src/convergence && ../../$(BIN)/python ../../manage.py makemessages -l fr --no-location --no-wrap -i settings_test.py
-	cd src/convergence && ../../$(BIN)/python ../../manage.py compilemessages -l fr
+	cd src/convergence && ../../$(BIN)/python ../../manage.py makemessages -l fr --no-location --no-wrap -i settings_test.py --settings=convergence.settings_test
+	cd src/convergence && ../../$(BIN)/python ../../manage.py compilemessages -l fr --settings=convergence.settings_test
 
 lock:
 	rm -rf /tmp/convergence-lock && $(PYTHON) -m venv /tmp/convergence-lock

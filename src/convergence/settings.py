@@ -70,10 +70,13 @@ INSTALLED_APPS = [
     "convergence.calls",
     "convergence.applications",
     "convergence.review",
+    "convergence.labels",
 ]
 
 # Later stages add panels to the applicant's dossier page without the applications app importing them.
-APPLICATION_PANELS = ["convergence.review.panels.decision_panel"]
+APPLICATION_PANELS = ["convergence.review.panels.decision_panel", "convergence.labels.panels.label_panel"]
+# Sections that later stages add to a labelled challenge's public page.
+CATALOGUE_PANELS: list[str] = []
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -246,6 +249,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Email domains shared by unrelated people (beyond public providers): never a sign of a conflict of interest.
 CONFLICT_SHARED_EMAIL_DOMAINS = envlist("CONFLICT_SHARED_EMAIL_DOMAINS", "") + (["demo.test"] if DEMO_MODE else [])
+
+# Labels: the Ed25519 key that signs certificates. Outside demo and debug mode it must exist (label_signing_key).
+LABEL_SIGNING_KEY_FILE = os.environ.get("LABEL_SIGNING_KEY_FILE", str(VAR_DIR / "label-signing-key.pem"))
+LABEL_ISSUER = os.environ.get("LABEL_ISSUER", "Convergence")
+KIT_FILE_MAX_BYTES = envint("KIT_FILE_MAX_BYTES", 50 * 1024 * 1024)
 
 # Application rules that are the platform's, not a call's.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

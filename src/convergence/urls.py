@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("convergence.calls.urls")),
     path("", include("convergence.applications.urls")),
     path("", include("convergence.review.urls")),
+    path("", include("convergence.labels.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

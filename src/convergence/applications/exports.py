@@ -65,7 +65,7 @@ def export_rows(applications: Iterable[Application]) -> Iterable[list]:
         ]
 
 
-def _spreadsheet_safe(value):
+def spreadsheet_safe(value):
     # A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -77,7 +77,7 @@ def applications_csv(applications: Iterable[Application]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(export_columns())
     for row in export_rows(applications):
-        writer.writerow([_spreadsheet_safe(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet software then reads UTF-8 correctly
 
 
@@ -87,7 +87,7 @@ def applications_xlsx(applications: Iterable[Application]) -> bytes:
     sheet.title = _("Dossiers")[:31]
     sheet.append(export_columns())
     for row in export_rows(applications):
-        sheet.append([_spreadsheet_safe(value) for value in row])
+        sheet.append([spreadsheet_safe(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,15 +9,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from convergence.applications.exports import spreadsheet_safe
 from convergence.calls.models import Call
 
 from .models import Review
 from .selectors import ranking
-
-
-def _safe(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
 def reviews_table(call: Call) -> tuple[list[str], list[list]]:
@@ -92,7 +88,7 @@ def table_response(header: list[str], rows: list[list], *, extension: str, filen
         sheet = workbook.active
         sheet.append(header)
         for row in rows:
-            sheet.append([_safe(value) for value in row])
+            sheet.append([spreadsheet_safe(value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -102,7 +98,7 @@ def table_response(header: list[str], rows: list[list], *, extension: str, filen
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
-        writer.writerows([[_safe(value) for value in row] for row in rows])
+        writer.writerows([[spreadsheet_safe(value) for value in row] for row in rows])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
     return response

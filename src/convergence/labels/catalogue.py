@@ -1,0 +1,122 @@
+"""The public catalogue of labelled challenges and its open data. Nothing here needs an account."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET
+
+from convergence.applications.countries import country_name
+from convergence.calls.i18n import localize
+
+from .forms import CatalogueFilterForm
+from .opendata import FIELDS, LICENCE, open_data_csv, open_data_row, table_schema
+from .selectors import (
+    CatalogueFilters,
+    calls_with_labels,
+    catalogue,
+    country_counts,
+    facet_choices,
+    label_verification,
+    public_entry,
+    public_labels,
+)
+
+
+@require_GET
+def catalogue_list(request: HttpRequest) -> HttpResponse:
+    everything = list(public_labels())
+    countries = country_counts(everything)
+    form = CatalogueFilterForm(
+        request.GET,
+        calls=[(call.slug, f"{localize(call.title)} ({call.opens_at:%Y})") for call in calls_with_labels()],
+        facets=facet_choices(everything),
+        countries=[(code, country_name(code)) for code, _count in countries],
+    )
+    # An unknown filter value is ignored rather than answered with an error: the page stays usable.
+    data = {name: form.data.get(name, "") for name in form.fields}
+    if form.is_valid():
+        data = {**data, **form.cleaned_data}
+    filters = CatalogueFilters(
+        query=(data.get("q") or "")[:200],
+        call=data.get("call") or "",
+        theme=data.get("theme") or "",
+        domain=data.get("domain") or "",
+        format=data.get("format") or "",
+        country=data.get("country") or "",
+    )
+    labels = catalogue(filters)
+    return render(
+        request,
+        "labels/catalogue.html",
+        {
+            "form": form,
+            "entries": [public_entry(label) for label in labels],
+            "total": len(everything),
+            "countries": [(code, country_name(code), count) for code, count in country_counts(labels)],
+        },
+    )
+
+
+@require_GET
+def catalogue_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    verification = label_verification(identifier)
+    if verification.status != "valid":
+        raise Http404
+    label = verification.label
+    entry = public_entry(label)
+    return render(
+        request,
+        "labels/catalogue_detail.html",
+        {
+            "label": label,
+            "entry": entry,
+            "partner_countries": [(code, country_name(code)) for code in entry["partner_countries"]],
+            "carrier_country": country_name(entry["carrier_country"]),
+            "panels": [panel(request, label) for panel in catalogue_panels()],
+        },
+    )
+
+
+def catalogue_panels():
+    """Later stages (results, programme) add sections to a challenge's public page; see settings."""
+    return [import_string(path) for path in settings.CATALOGUE_PANELS]
+
+
+def _rows() -> list[dict]:
+    return [open_data_row(label) for label in public_labels().order_by("call__opens_at", "identifier")]
+
+
+@require_GET
+def open_data_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "labels/open_data.html", {"fields": FIELDS, "licence": LICENCE})
+
+
+@require_GET
+def open_data_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "licence": LICENCE,
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "schema": request.build_absolute_uri("/open-data/schema.json"),
+            "challenges": _rows(),
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@require_GET
+def open_data_csv_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(open_data_csv(_rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="challenges.csv"'
+    return response
+
+
+@require_GET
+def open_data_schema(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(json.dumps(table_schema(), ensure_ascii=False, indent=1), content_type="application/json")

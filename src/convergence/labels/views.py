@@ -1,0 +1,172 @@
+"""Label pages: the organiser awards and revokes, the carrier downloads, anyone verifies."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from convergence.applications.errors import ApplicationError
+from convergence.applications.models import Application
+from convergence.calls.models import Call
+from convergence.review.models import Decision
+
+from . import services, signing
+from .access import access_kit_file, access_label_for_carrier, kit_files_for, require_organiser
+from .certificate import certificate_pdf
+from .forms import KitUploadForm, PublicFieldsForm, RevokeForm
+from .models import KitDownload, KitFile, Label
+from .selectors import label_verification, public_entry
+
+
+def _attempt(request: HttpRequest, action, success: str) -> bool:
+    """Run a service; its refusal becomes a message in the user's language, never an error page."""
+    try:
+        outcome = action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success % {"count": outcome} if isinstance(outcome, int) else success)
+    return True
+
+
+def labels_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    require_organiser(request.user)
+    call = get_object_or_404(Call, slug=slug)
+    upload = KitUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and upload.is_valid():
+        _attempt(
+            request,
+            lambda: services.kit_file_add(
+                call=call, user=request.user, title=upload.cleaned_data["title"], upload=upload.cleaned_data["file"]
+            ),
+            _("File added to the kit. Carriers of labelled challenges are notified."),
+        )
+        return redirect("labels:manage", slug=slug)
+    pending = Application.objects.filter(
+        call=call, decision__outcome=Decision.Outcome.LABELLED, label__isnull=True
+    ).select_related("owner")
+    kit = KitFile.objects.filter(call=call, removed_at__isnull=True)
+    return render(
+        request,
+        "labels/manage.html",
+        {
+            "call": call,
+            "labels": Label.objects.filter(call=call).select_related("application"),
+            "pending": pending,
+            "published": hasattr(call, "selection") and call.selection.decisions_published_at is not None,
+            "kit": kit,
+            "downloads": KitDownload.objects.filter(kit_file__call=call).select_related("user", "kit_file")[:50],
+            "upload": upload,
+        },
+    )
+
+
+@require_POST
+def labels_award(request: HttpRequest, slug: str) -> HttpResponse:
+    require_organiser(request.user)
+    call = get_object_or_404(Call, slug=slug)
+    _attempt(
+        request,
+        lambda: services.labels_award_selected(call=call, user=request.user),
+        _("%(count)d label(s) awarded."),
+    )
+    return redirect("labels:manage", slug=slug)
+
+
+@require_POST
+def kit_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    require_organiser(request.user)
+    kit_file = get_object_or_404(KitFile, pk=pk)
+    services.kit_file_remove(kit_file=kit_file, user=request.user)
+    messages.success(request, _("File removed from the kit."))
+    return redirect("labels:manage", slug=kit_file.call.slug)
+
+
+def label_admin(request: HttpRequest, identifier: str) -> HttpResponse:
+    require_organiser(request.user)
+    label = get_object_or_404(Label.objects.select_related("call", "application"), identifier=identifier)
+    revoke = RevokeForm(request.POST if "revoke" in request.POST else None)
+    public = PublicFieldsForm(
+        request.POST if "public_fields" in request.POST else None, initial={"fields": label.public_fields}
+    )
+    if revoke.is_bound and revoke.is_valid():
+        _attempt(
+            request,
+            lambda: services.label_revoke(label=label, user=request.user, reason=revoke.cleaned_data["reason"]),
+            _("Label revoked."),
+        )
+        return redirect("labels:admin", identifier=identifier)
+    if public.is_bound and public.is_valid():
+        _attempt(
+            request,
+            lambda: services.label_public_fields_update(
+                label=label, user=request.user, fields=public.cleaned_data["fields"]
+            ),
+            _("Public fields saved."),
+        )
+        return redirect("labels:admin", identifier=identifier)
+    return render(
+        request,
+        "labels/admin.html",
+        {"label": label, "revoke": revoke, "public": public, "events": label.events.select_related("actor")},
+    )
+
+
+def label_mine(request: HttpRequest, identifier: str) -> HttpResponse:
+    label = access_label_for_carrier(user=request.user, identifier=identifier)
+    return render(request, "labels/mine.html", {"label": label, "kit": kit_files_for(user=request.user, label=label)})
+
+
+@require_GET
+def certificate_download(request: HttpRequest, identifier: str) -> HttpResponse:
+    label = access_label_for_carrier(user=request.user, identifier=identifier)
+    response = HttpResponse(certificate_pdf(label), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{label.identifier}.pdf"'
+    return response
+
+
+@require_GET
+def label_document(request: HttpRequest, identifier: str) -> HttpResponse:
+    """label.json: public, as it holds only what the certificate prints; checkable offline."""
+    label = get_object_or_404(Label, identifier=identifier)
+    response = HttpResponse(
+        signing.signed_document(payload=label.payload, signature=label.signature, key=label.key_id),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{label.identifier}.json"'
+    return response
+
+
+@require_GET
+def public_key(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(signing.public_key_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="convergence-labels.pem"'
+    return response
+
+
+@require_GET
+def verify(request: HttpRequest, identifier: str) -> HttpResponse:
+    verification = label_verification(identifier)
+    entry = public_entry(verification.label) if verification.label else None
+    return render(
+        request,
+        "labels/verify.html",
+        {"verification": verification, "identifier": identifier, "entry": entry, "key_id": signing.key_id()},
+    )
+
+
+@require_GET
+def kit_download(request: HttpRequest, pk: int) -> FileResponse:
+    kit_file, label = access_kit_file(user=request.user, kit_file_id=pk)
+    services.kit_download_record(kit_file=kit_file, user=request.user, label=label)
+    response = FileResponse(
+        kit_file.file.open("rb"),
+        as_attachment=True,
+        filename=f"{kit_file.title[:80] or 'kit'}.{kit_file.extension}",
+        content_type=kit_file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

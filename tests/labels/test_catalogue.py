@@ -1,0 +1,68 @@
+import csv
+import io
+
+from convergence.labels import services
+from convergence.labels.models import Label
+
+PRIVATE = ["+33 1 23 45 67 89", "carrier0@lab0.example", "carrier1@lab1.example", "Partenaires en Éthiopie"]
+
+
+def test_catalogue_lists_valid_labels_and_never_private_data(labelled, client, organiser):
+    services.label_revoke(label=Label.objects.get(identifier="CIA-2024-L002"), user=organiser, reason="x")
+    page = client.get("/catalogue/").content.decode()
+    assert "Détection précoce du paludisme" in page
+    assert "Flood forecasting" not in page
+    assert "Traduction des langues" not in page
+    detail = client.get("/catalogue/CIA-2024-L001/").content.decode()
+    for text in [*PRIVATE, "amina@example.org"]:
+        assert text not in page and text not in detail
+    assert "Addis AI Lab" in detail
+
+
+def test_fields_kept_private_by_the_organiser_do_not_show(labelled, client, organiser, api_client):
+    label = Label.objects.get(identifier="CIA-2024-L001")
+    services.label_public_fields_update(label=label, user=organiser, fields=["summary"])
+    detail = client.get("/catalogue/CIA-2024-L001/").content.decode()
+    assert "Addis AI Lab" not in detail
+    assert "Éthiopie" in detail  # partner countries stay public
+    entry = api_client.get("/api/v1/catalogue/CIA-2024-L001/").json()
+    assert entry["partners"] is None and entry["partner_countries"] == ["CA", "ET"]
+    row = next(
+        r for r in client.get("/open-data/challenges.json").json()["challenges"] if r["identifier"] == label.identifier
+    )
+    assert row["partner_organisations"] == []
+
+
+def test_catalogue_filters_and_accent_insensitive_search(labelled, client, api_client):
+    assert "Flood" not in client.get("/catalogue/?country=ET").content.decode()
+    assert "Flood" in client.get("/catalogue/?country=NG").content.decode()
+    assert [e["identifier"] for e in api_client.get("/api/v1/catalogue/?q=detection paludisme").json()] == [
+        "CIA-2024-L001"
+    ]
+    assert api_client.get("/api/v1/catalogue/?theme=nope").json() == []
+    assert client.get("/catalogue/?format=zzz&country=QQ").status_code == 200
+
+
+def test_country_counts_at_a_glance(labelled, client):
+    page = client.get("/catalogue/").content.decode()
+    assert 'id="countries"' in page
+    assert "Inde</a> — 1" in page and "Canada</a> — 1" in page
+
+
+def test_open_data_csv_and_json_follow_the_documented_schema(labelled, client):
+    schema = client.get("/open-data/schema.json").json()
+    names = [field["name"] for field in schema["fields"]]
+    rows = list(csv.DictReader(io.StringIO(client.get("/open-data/challenges.csv").content.decode())))
+    assert list(rows[0].keys()) == names
+    assert [row["identifier"] for row in rows] == ["CIA-2024-L001", "CIA-2024-L002"]
+    assert rows[0]["partner_countries"] == "CA ; ET"
+    body = client.get("/open-data/challenges.json").json()
+    assert body["licence"]["name"].startswith("Licence Ouverte")
+    assert set(body["challenges"][0]) == set(names)
+    raw = (
+        client.get("/open-data/challenges.json").content.decode()
+        + client.get("/open-data/challenges.csv").content.decode()
+    )
+    for text in PRIVATE:
+        assert text not in raw
+    assert client.get("/open-data/").status_code == 200
