@@ -17,7 +17,8 @@ $PY manage.py create_demo_accounts
 $PY manage.py seed_demo --applications 40 --if-empty
 $PY manage.py seed_committee
 
-.venv/bin/celery -A convergence worker --loglevel=INFO --concurrency=1 --pool=solo &
+# -B runs the periodic tasks (milestone reminders) inside the worker: enough for one embedded process.
+.venv/bin/celery -A convergence worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 

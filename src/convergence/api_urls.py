@@ -24,4 +24,5 @@ urlpatterns = [
     path("receipts/<int:submission_id>/pdf/", applications.ReceiptPdfApi.as_view(), name="receipt-pdf"),
     path("", include("convergence.review.api_urls")),
     path("", include("convergence.labels.api_urls")),
+    path("", include("convergence.execution.api_urls")),
 ]

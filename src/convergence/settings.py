@@ -71,12 +71,15 @@ INSTALLED_APPS = [
     "convergence.applications",
     "convergence.review",
     "convergence.labels",
+    "convergence.execution",
 ]
 
 # Later stages add panels to the applicant's dossier page without the applications app importing them.
 APPLICATION_PANELS = ["convergence.review.panels.decision_panel", "convergence.labels.panels.label_panel"]
 # Sections that later stages add to a labelled challenge's public page.
-CATALOGUE_PANELS: list[str] = []
+CATALOGUE_PANELS = ["convergence.execution.panels.catalogue_results_panel"]
+# Sections that later stages add to the carrier's label page.
+LABEL_PANELS = ["convergence.execution.panels.label_reports_panel"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -213,6 +216,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work (run by `celery worker -B` in the embedded default, or a separate `celery beat`).
+CELERY_BEAT_SCHEDULE = {
+    "milestone-reminders": {
+        "task": "convergence.execution.tasks.send_milestone_reminders",
+        "schedule": envint("REMINDER_INTERVAL_SECONDS", 900),
+    },
+}
+# A missed-milestone reminder goes out within this many days of the due date, never for old editions.
+REMINDER_MISSED_GRACE_DAYS = envint("REMINDER_MISSED_GRACE_DAYS", 3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("convergence.applications.urls")),
     path("", include("convergence.review.urls")),
     path("", include("convergence.labels.urls")),
+    path("", include("convergence.execution.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -25,6 +25,7 @@ def published(call, organiser):
             **complete_changes_for(call),
             "title": title,
             "carrier_country": country,
+            "carrier_name": f"Carrier Organisation {index}",
             "contact_email": owner.email,
             "contact_phone": "+33 1 23 45 67 89",
             "partners": [

@@ -131,10 +131,17 @@ class Milestone(CallItem):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     when = models.JSONField(_("when, as written"), default=dict)
+    report = models.CharField(_("report expected"), max_length=16, blank=True)
+    due_at = models.DateTimeField(_("report due at"), null=True, blank=True)
+    reminder_days_before = models.PositiveSmallIntegerField(_("reminder, days before"), default=7)
 
     class Meta(CallItem.Meta):
         constraints = [models.UniqueConstraint(fields=["call", "code"], name="unique_milestone_code")]
         verbose_name = _("milestone")
+
+    @property
+    def report_due_at(self) -> datetime:
+        return self.due_at or self.ends_at or self.starts_at
 
 
 class CallEvent(models.Model):

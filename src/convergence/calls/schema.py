@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
@@ -55,6 +55,10 @@ class MilestoneItem(Strict):
     starts_at: datetime | date
     ends_at: datetime | date | None = None
     when: Text = Field(default_factory=dict)
+    # Execution follow-up: labelled challenges report at this milestone, reminded before it is due.
+    report: Literal["interim", "final"] | None = None
+    due_at: datetime | date | None = None
+    reminder_days_before: int = Field(default=7, ge=0, le=60)
 
 
 class FaqEntry(Strict):

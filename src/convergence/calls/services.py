@@ -90,6 +90,9 @@ def call_load(*, text: str, source: str = "call file", demo: bool = False, today
             "starts_at": _at(definition, item.starts_at, shift),
             "ends_at": _at(definition, item.ends_at, shift),
             "when": item.when,
+            "report": item.report or "",
+            "due_at": _at(definition, item.due_at, shift),
+            "reminder_days_before": item.reminder_days_before,
         },
     )
     CallEvent.objects.create(call=call, kind="loaded", details={"source": source, "demo": demo, "shift_days": shift})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -117,7 +119,12 @@ def label_admin(request: HttpRequest, identifier: str) -> HttpResponse:
 
 def label_mine(request: HttpRequest, identifier: str) -> HttpResponse:
     label = access_label_for_carrier(user=request.user, identifier=identifier)
-    return render(request, "labels/mine.html", {"label": label, "kit": kit_files_for(user=request.user, label=label)})
+    sections = [import_string(path)(request, label) for path in settings.LABEL_PANELS]
+    return render(
+        request,
+        "labels/mine.html",
+        {"label": label, "kit": kit_files_for(user=request.user, label=label), "sections": sections},
+    )
 
 
 @require_GET

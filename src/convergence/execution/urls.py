@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import programme_views, views
+
+app_name = "execution"
+
+urlpatterns = [
+    path("label/<str:identifier>/reports/<slug:milestone>/", views.report_edit, name="report"),
+    path("follow-up/<slug:slug>/", views.follow_up, name="follow_up"),
+    path("follow-up/reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("follow-up/reports/<int:pk>/publish/", views.results_publish, name="results_publish"),
+    path("catalogue/<str:identifier>/results/", views.results_public, name="results"),
+    path("programme/", programme_views.programme_public, name="programme"),
+    path("programme.ics", programme_views.programme_ics, name="programme_ics"),
+    path("programme.pdf", programme_views.programme_pdf, name="programme_pdf"),
+    path("programme/manage/<slug:slug>/", programme_views.programme_manage, name="programme_manage"),
+    path("programme/slots/<int:pk>/remove/", programme_views.slot_remove, name="slot_remove"),
+]
