@@ -96,3 +96,18 @@ def test_load_call_command_loads_the_shipped_call(db, capsys):
     call_command("load_call", str(CALL_FILE), "--demo")
     assert "loaded call convergence-ia-2025" in capsys.readouterr().out
     assert Call.objects.get().is_open
+
+
+def test_the_same_file_loads_as_another_edition_with_its_own_numbering(db):
+    from convergence.calls.schema import CallFileError
+    from convergence.calls.services import call_load
+    from tests.conftest import CALL_FILE
+
+    text = CALL_FILE.read_text(encoding="utf-8")
+    open_edition = call_load(text=text, demo=True)
+    past = call_load(text=text, slug="convergence-ia-2024-2025", receipt_prefix="CIA-24E")
+    assert past.pk != open_edition.pk and past.receipt_prefix == "CIA-24E"
+    assert past.milestones.get(report="interim").report_due_at.isoformat() == "2025-01-15T22:59:59+00:00"
+    with pytest.raises(CallFileError) as refused:
+        call_load(text=text, slug="Not A Slug")
+    assert "slug" in str(refused.value)

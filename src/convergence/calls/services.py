@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from pydantic import ValidationError
 
 from .models import Call, CallEvent, Criterion, Format, Milestone, PriorityDomain, Theme
 from .schema import CallDefinition, CallFileError, parse_call_definition
@@ -44,9 +45,26 @@ def _sync_items(call: Call, model, items, extra) -> None:
 
 
 @transaction.atomic
-def call_load(*, text: str, source: str = "call file", demo: bool = False, today: date | None = None) -> Call:
-    """Create or update a call from its definition file; idempotent."""
+def call_load(
+    *,
+    text: str,
+    source: str = "call file",
+    demo: bool = False,
+    today: date | None = None,
+    slug: str | None = None,
+    receipt_prefix: str | None = None,
+) -> Call:
+    """Create or update a call from its definition file; idempotent. `slug` and `receipt_prefix` load the same
+    file as another edition (e.g. a completed one next to the open one), with its own numbering."""
     definition = parse_call_definition(text, source)
+    overrides = {key: value for key, value in {"slug": slug, "receipt_prefix": receipt_prefix}.items() if value}
+    if overrides:
+        try:
+            definition = CallDefinition.model_validate({**definition.model_dump(), **overrides})
+        except ValidationError as error:
+            raise CallFileError(
+                [f"{source}: {detail['loc'][0]}: {detail['msg']}" for detail in error.errors()]
+            ) from error
     shift = demo_shift_days(definition, today=today) if demo else 0
     call, _ = Call.objects.update_or_create(
         slug=definition.slug,

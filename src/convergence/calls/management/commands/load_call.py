@@ -12,14 +12,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument("--demo", action="store_true", help="shift the dates so that applications are open now")
+        parser.add_argument("--slug", help="load the file as another edition, under this identifier")
+        parser.add_argument("--receipt-prefix", help="receipt and label numbering of that edition, e.g. CIA-2024E")
 
-    def handle(self, *args, path: Path, demo: bool, **options):
+    def handle(self, *args, path: Path, demo: bool, slug: str | None, receipt_prefix: str | None, **options):
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
         try:
-            call = call_load(text=text, source=str(path), demo=demo)
+            call = call_load(text=text, source=str(path), demo=demo, slug=slug, receipt_prefix=receipt_prefix)
         except CallFileError as error:
             raise CommandError("invalid call file:\n" + "\n".join(error.problems)) from error
         closes = call.closes_at.astimezone(call.tz)
