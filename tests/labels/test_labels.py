@@ -203,3 +203,30 @@ def test_label_api_lists_only_the_carriers_own_labels(labelled, api_client, orga
 def test_public_key_is_published(client, labelled):
     response = client.get("/labels/public-key.pem")
     assert response.status_code == 200 and response.content.startswith(b"-----BEGIN PUBLIC KEY-----")
+
+
+def test_the_offline_script_checks_a_label_with_the_published_key(labelled, client, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "verify-label.py"
+    document = tmp_path / "label.json"
+    key = tmp_path / "key.pem"
+    document.write_bytes(client.get("/label/CIA-2024-L001/label.json").content)
+    key.write_bytes(client.get("/labels/public-key.pem").content)
+    valid = subprocess.run([sys.executable, script, document, key], capture_output=True, text=True, check=False)
+    assert valid.returncode == 0 and "VALID signature: CIA-2024-L001" in valid.stdout
+    document.write_bytes(document.read_bytes().replace(b"paludisme", b"Paludisme"))
+    invalid = subprocess.run([sys.executable, script, document, key], capture_output=True, text=True, check=False)
+    assert invalid.returncode == 1 and "INVALID" in invalid.stdout
+
+
+def test_production_refuses_to_invent_a_signing_key(settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DEMO_MODE = False
+    settings.DEBUG = False
+    settings.LABEL_SIGNING_KEY_FILE = str(tmp_path / "missing.pem")
+    with pytest.raises(ImproperlyConfigured):
+        signing.private_key()

@@ -1,0 +1,25 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from convergence.labels import signing
+
+
+class Command(BaseCommand):
+    help = "Show the label signing key's public half, or create the key once (--create) for production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--create", action="store_true", help="write a new Ed25519 key to LABEL_SIGNING_KEY_FILE")
+
+    def handle(self, *args, create: bool, **options):
+        path = Path(settings.LABEL_SIGNING_KEY_FILE)
+        if create:
+            if path.exists():
+                raise CommandError(f"{path} already exists: a new key would invalidate every certificate issued.")
+            signing.write_new_key(path)
+            self.stdout.write(f"created {path}; keep it secret and share it with every application server")
+        if not path.exists():
+            raise CommandError(f"{path} does not exist: run with --create")
+        self.stdout.write(f"key id {signing.key_id()}")
+        self.stdout.write(signing.public_key_pem().decode("ascii"))
