@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.core.files.uploadedfile import UploadedFile
@@ -29,3 +30,23 @@ def pdf_problem(upload: UploadedFile) -> str | None:
     finally:
         upload.seek(0)
     return None
+
+
+def size_problem(upload: UploadedFile, limit: int) -> str | None:
+    """A message if the file is over `limit` bytes, else None."""
+    if upload.size <= limit:
+        return None
+    return _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.") % {
+        "name": upload.name,
+        "size": upload.size / 1024 / 1024,
+        "limit": limit // 1024 // 1024,
+    }
+
+
+def sha256_of(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

@@ -28,7 +28,7 @@ from .errors import (
     StaleVersion,
 )
 from .models import Application, ApplicationEvent, Attachment, CriterionClaim, DatasetUsed, Partner, Submission
-from .pdf_check import pdf_problem
+from .pdf_check import pdf_problem, sha256_of, size_problem
 from .rules import application_problems
 
 SCALAR_FIELDS = (
@@ -292,28 +292,14 @@ def attachment_add(*, application: Application, user, upload: UploadedFile) -> A
             _("A dossier holds at most %(count)d attachments: remove one first.")
             % {"count": settings.ATTACHMENT_MAX_COUNT}
         )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise AttachmentRejected(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.")
-            % {
-                "name": upload.name,
-                "size": upload.size / 1024 / 1024,
-                "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
-            }
-        )
-    problem = pdf_problem(upload)
+    problem = size_problem(upload, settings.ATTACHMENT_MAX_BYTES) or pdf_problem(upload)
     if problem:
         raise AttachmentRejected(problem)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     attachment = Attachment(
         application=application,
         original_name=(upload.name or "document.pdf")[-255:],
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256_of(upload),
         uploaded_by=user,
     )
     attachment.file.save("upload.pdf", upload, save=False)

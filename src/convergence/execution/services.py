@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from convergence.applications.errors import ApplicationError, AttachmentRejected, ErrorCode
-from convergence.applications.pdf_check import pdf_problem
+from convergence.applications.pdf_check import pdf_problem, sha256_of, size_problem
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, Milestone
 from convergence.labels.models import Label
@@ -114,24 +113,11 @@ def report_attachment_add(*, report: ProgressReport, user, upload: UploadedFile)
     report = _editable(report, user)
     if report.attachments.count() >= REPORT_MAX_ATTACHMENTS:
         raise AttachmentRejected(_("A report holds at most %(count)d attachments.") % {"count": REPORT_MAX_ATTACHMENTS})
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise AttachmentRejected(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.")
-            % {
-                "name": upload.name,
-                "size": upload.size / 1024 / 1024,
-                "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
-            }
-        )
-    problem = pdf_problem(upload)
+    problem = size_problem(upload, settings.ATTACHMENT_MAX_BYTES) or pdf_problem(upload)
     if problem:
         raise AttachmentRejected(problem)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     attachment = ReportAttachment(
-        report=report, original_name=(upload.name or "report.pdf")[-255:], size=upload.size, sha256=digest.hexdigest()
+        report=report, original_name=(upload.name or "report.pdf")[-255:], size=upload.size, sha256=sha256_of(upload)
     )
     attachment.file.save("report.pdf", upload, save=False)
     attachment.save()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from convergence.applications.errors import ApplicationError, ErrorCode
 from convergence.applications.models import Application
-from convergence.applications.pdf_check import pdf_problem
+from convergence.applications.pdf_check import pdf_problem, sha256_of, size_problem
 from convergence.calls.models import Call, CallEvent
 from convergence.review.models import Decision
 from convergence.review.selectors import latest_content, published_decision
@@ -176,15 +175,9 @@ def _kit_kind(upload: UploadedFile) -> tuple[str, str] | None:
 @transaction.atomic
 def kit_file_add(*, call: Call, user, title: str, upload: UploadedFile) -> KitFile:
     title = (title or "").strip() or (upload.name or "")[:200]
-    if upload.size > settings.KIT_FILE_MAX_BYTES:
-        raise KitFileRejected(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.")
-            % {
-                "name": upload.name,
-                "size": upload.size / 1024 / 1024,
-                "limit": settings.KIT_FILE_MAX_BYTES // 1024 // 1024,
-            }
-        )
+    too_large = size_problem(upload, settings.KIT_FILE_MAX_BYTES)
+    if too_large:
+        raise KitFileRejected(too_large)
     kind = _kit_kind(upload)
     if kind is None:
         raise KitFileRejected(
@@ -195,11 +188,6 @@ def kit_file_add(*, call: Call, user, title: str, upload: UploadedFile) -> KitFi
         problem = pdf_problem(upload)
         if problem:
             raise KitFileRejected(problem)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     kit_file = KitFile(
         call=call,
         title=title,
@@ -207,7 +195,7 @@ def kit_file_add(*, call: Call, user, title: str, upload: UploadedFile) -> KitFi
         extension=extension,
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256_of(upload),
         uploaded_by=user,
     )
     kit_file.file.save(f"kit.{extension}", upload, save=False)
