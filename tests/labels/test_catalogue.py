@@ -66,3 +66,11 @@ def test_open_data_csv_and_json_follow_the_documented_schema(labelled, client):
     for text in PRIVATE:
         assert text not in raw
     assert client.get("/open-data/").status_code == 200
+
+
+def test_nul_characters_in_addresses_are_refused_not_sent_to_the_database(labelled, client, api_client):
+    assert api_client.get("/api/v1/catalogue/?call=%00").status_code == 400
+    assert client.get("/catalogue/?q=a%00b").status_code == 400
+    assert client.get("/programme/?call=%00").status_code == 400
+    assert client.get("/label/%00/").status_code == 404
+    assert api_client.get("/api/v1/labels/%00/verify/").json()["status"] == "unknown"

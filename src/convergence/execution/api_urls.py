@@ -1,10 +1,14 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from convergence.labels.converters import LabelIdentifierConverter
 
 from . import api
 
+register_converter(LabelIdentifierConverter, "label_id")
+
 urlpatterns = [
-    path("labels/<str:identifier>/reports/", api.LabelReportsApi.as_view(), name="label-reports"),
-    path("labels/<str:identifier>/reports/<slug:milestone>/", api.LabelReportApi.as_view(), name="label-report"),
+    path("labels/<label_id:identifier>/reports/", api.LabelReportsApi.as_view(), name="label-reports"),
+    path("labels/<label_id:identifier>/reports/<slug:milestone>/", api.LabelReportApi.as_view(), name="label-report"),
     path("reports/<int:report_id>/comments/", api.ReportCommentsApi.as_view(), name="report-comments"),
     path("follow-up/<slug:slug>/", api.FollowUpApi.as_view(), name="follow-up"),
     path("programme/", api.ProgrammeApi.as_view(), name="programme"),

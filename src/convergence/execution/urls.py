@@ -1,15 +1,19 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from convergence.labels.converters import LabelIdentifierConverter
 
 from . import programme_views, views
 
 app_name = "execution"
 
+register_converter(LabelIdentifierConverter, "label_id")
+
 urlpatterns = [
-    path("label/<str:identifier>/reports/<slug:milestone>/", views.report_edit, name="report"),
+    path("label/<label_id:identifier>/reports/<slug:milestone>/", views.report_edit, name="report"),
     path("follow-up/<slug:slug>/", views.follow_up, name="follow_up"),
     path("follow-up/reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("follow-up/reports/<int:pk>/publish/", views.results_publish, name="results_publish"),
-    path("catalogue/<str:identifier>/results/", views.results_public, name="results"),
+    path("catalogue/<label_id:identifier>/results/", views.results_public, name="results"),
     path("programme/", programme_views.programme_public, name="programme"),
     path("programme.ics", programme_views.programme_ics, name="programme_ics"),
     path("programme.pdf", programme_views.programme_pdf, name="programme_pdf"),

@@ -12,6 +12,7 @@ from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 
 from . import signing
+from .converters import IDENTIFIER
 from .models import OPTIONAL_PUBLIC_FIELDS, Label
 
 
@@ -23,7 +24,9 @@ class Verification:
 
 def label_verification(identifier: str) -> Verification:
     """A label is valid only if it exists, is not revoked, and its stored signature still checks."""
-    label = Label.objects.select_related("call").filter(identifier=str(identifier)[:48]).first()
+    if not IDENTIFIER.match(str(identifier)):
+        return Verification("unknown")  # never sent to the database: it cannot be one of ours
+    label = Label.objects.select_related("call").filter(identifier=identifier).first()
     if label is None:
         return Verification("unknown")
     if not signing.signature_is_valid(label.payload, label.signature):

@@ -1,8 +1,12 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from convergence.labels.converters import LabelIdentifierConverter
 
 from . import catalogue, views
 
 app_name = "labels"
+
+register_converter(LabelIdentifierConverter, "label_id")
 
 urlpatterns = [
     path("labels/manage/<slug:slug>/", views.labels_manage, name="manage"),
@@ -10,13 +14,13 @@ urlpatterns = [
     path("labels/kit/<int:pk>/remove/", views.kit_file_remove, name="kit_remove"),
     path("labels/kit/<int:pk>/download/", views.kit_download, name="kit_download"),
     path("labels/public-key.pem", views.public_key, name="public_key"),
-    path("label/<str:identifier>/", views.label_mine, name="mine"),
-    path("label/<str:identifier>/manage/", views.label_admin, name="admin"),
-    path("label/<str:identifier>/certificate.pdf", views.certificate_download, name="certificate"),
-    path("label/<str:identifier>/label.json", views.label_document, name="document"),
-    path("verify/<str:identifier>/", views.verify, name="verify"),
+    path("label/<label_id:identifier>/", views.label_mine, name="mine"),
+    path("label/<label_id:identifier>/manage/", views.label_admin, name="admin"),
+    path("label/<label_id:identifier>/certificate.pdf", views.certificate_download, name="certificate"),
+    path("label/<label_id:identifier>/label.json", views.label_document, name="document"),
+    path("verify/<label_id:identifier>/", views.verify, name="verify"),
     path("catalogue/", catalogue.catalogue_list, name="catalogue"),
-    path("catalogue/<str:identifier>/", catalogue.catalogue_detail, name="catalogue_detail"),
+    path("catalogue/<label_id:identifier>/", catalogue.catalogue_detail, name="catalogue_detail"),
     path("open-data/", catalogue.open_data_home, name="open_data"),
     path("open-data/challenges.json", catalogue.open_data_json, name="open_data_json"),
     path("open-data/challenges.csv", catalogue.open_data_csv_view, name="open_data_csv"),
