@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "convergence.review",
     "convergence.labels",
     "convergence.execution",
+    "convergence.competitions",
 ]
 
 # Later stages add panels to the applicant's dossier page without the applications app importing them.
@@ -223,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "convergence.execution.tasks.send_milestone_reminders",
         "schedule": envint("REMINDER_INTERVAL_SECONDS", 900),
     },
+    "stale-submissions": {
+        "task": "convergence.competitions.tasks.requeue_stale_submissions",
+        "schedule": envint("SCORING_SWEEP_SECONDS", 300),
+    },
 }
 # A missed-milestone reminder goes out within this many days of the due date, never for old editions.
 REMINDER_MISSED_GRACE_DAYS = envint("REMINDER_MISSED_GRACE_DAYS", 3)
@@ -267,6 +272,12 @@ CONFLICT_SHARED_EMAIL_DOMAINS = envlist("CONFLICT_SHARED_EMAIL_DOMAINS", "") + (
 LABEL_SIGNING_KEY_FILE = os.environ.get("LABEL_SIGNING_KEY_FILE", str(VAR_DIR / "label-signing-key.pem"))
 LABEL_ISSUER = os.environ.get("LABEL_ISSUER", "Convergence")
 KIT_FILE_MAX_BYTES = envint("KIT_FILE_MAX_BYTES", 50 * 1024 * 1024)
+
+# Competitions: daily submission limits reset at midnight in this zone; scoring limits.
+COMPETITION_TIME_ZONE = os.environ.get("COMPETITION_TIME_ZONE", "Europe/Paris")
+COMPETITION_SUBMISSION_MAX_BYTES = envint("COMPETITION_SUBMISSION_MAX_BYTES", 100 * 1024 * 1024)
+SCORING_TIME_LIMIT_SECONDS = envint("SCORING_TIME_LIMIT_SECONDS", 300)
+SCORING_MAX_ATTEMPTS = envint("SCORING_MAX_ATTEMPTS", 3)
 
 # Application rules that are the platform's, not a call's.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

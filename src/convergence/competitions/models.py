@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from convergence.applications.models import Application
+from convergence.calls.models import Call
+
+from .metrics import metric_choices
+
+
+class Competition(models.Model):
+    """A competition hosted for a format-1 challenge (or by the organiser)."""
+
+    class Participation(models.TextChoices):
+        OPEN = "open", _("Open: anyone signed in joins by accepting the rules")
+        CLOSED = "closed", _("Closed: participants are approved or invited by the host")
+
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    rules = models.TextField(_("rules"), blank=True)
+    participation = models.CharField(
+        _("participation"), max_length=8, choices=Participation.choices, default=Participation.OPEN
+    )
+    teams_allowed = models.BooleanField(_("teams allowed"), default=False)
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
+    )
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_competitions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("competition")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("competitions:detail", kwargs={"slug": self.slug})
+
+
+class Phase(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="phases")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    metric = models.CharField(_("metric"), max_length=32, choices=metric_choices())
+    max_per_day = models.PositiveSmallIntegerField(_("submissions per day"), default=5)
+    max_total = models.PositiveIntegerField(_("submissions in total"), default=100)
+
+    class Meta:
+        ordering = ["position", "starts_at"]
+        constraints = [models.UniqueConstraint(fields=["competition", "code"], name="unique_phase_code")]
+        verbose_name = _("phase")
+
+    def __str__(self) -> str:
+        return f"{self.competition} — {self.name}"
+
+    @property
+    def has_ended(self) -> bool:
+        return timezone.now() >= self.ends_at
+
+    @property
+    def is_running(self) -> bool:
+        return self.starts_at <= timezone.now() < self.ends_at
+
+
+def private_path(instance, filename: str) -> str:
+    return f"competitions/private/{instance.phase.competition.slug}/{instance.phase.code}/{filename}"
+
+
+class GroundTruth(models.Model):
+    """The hidden answers of a phase. Replacing them creates a new version and rescores the phase."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="ground_truths")
+    version = models.PositiveIntegerField(default=1)
+    file = models.FileField(upload_to=private_path, max_length=300)
+    parquet = models.FileField(upload_to=private_path, max_length=300)
+    rows = models.PositiveIntegerField(default=0)
+    public_rows = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["phase", "version"], name="unique_truth_version")]
+
+    def __str__(self) -> str:
+        return f"{self.phase} v{self.version}"
+
+
+def public_file_path(instance, filename: str) -> str:
+    return f"competitions/public/{instance.competition.slug}/{instance.sha256}-{filename}"
+
+
+class PublicFile(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="public_files")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to=public_file_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Team(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("team name"), max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "name"], name="unique_team_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Refused")
+        INVITED = "invited", _("Invited")
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    accepted_rules_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "user"], name="unique_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.competition}"
+
+    @property
+    def entrant_name(self) -> str:
+        return self.team.name if self.team else (self.user.full_name or self.user.email.split("@")[0])
+
+
+def submission_path(instance, filename: str) -> str:
+    return f"competitions/submissions/{instance.phase.competition.slug}/{instance.phase.code}/{filename}"
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SCORED = "scored", _("Scored")
+        FAILED = "failed", _("Failed")
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="submissions")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="submissions")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions")
+    file = models.FileField(upload_to=submission_path, max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("reason"), blank=True)
+    public_score = models.FloatField(null=True, blank=True)
+    private_score = models.FloatField(null=True, blank=True)
+    ground_truth_version = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    is_selected = models.BooleanField(_("selected for the leaderboard"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phase", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
+
+
+class CompetitionEvent(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=40)
+    details = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -1,0 +1,72 @@
+"""Scoring one submission, as the worker does it: claim, score, record; safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .metrics import REGISTRY
+from .models import Submission
+from .scoring import SubmissionInvalid, load_ground_truth, score_predictions
+
+logger = logging.getLogger(__name__)
+
+
+class ScoringInterrupted(Exception):
+    """An unexpected failure: the submission goes back to the queue for another attempt."""
+
+
+def submission_score(submission_id: int) -> str:
+    claimed = Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
+        status=Submission.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"  # already scored, or being scored by another worker
+    submission = Submission.objects.select_related("phase", "participant__user").get(pk=submission_id)
+    phase = submission.phase
+    truth_row = phase.ground_truths.first()
+    language = submission.participant.user.preferred_language or settings.LANGUAGE_CODE
+    try:
+        truth = load_ground_truth(truth_row.parquet.path, truth_row.version, phase.metric)
+        with submission.file.open("rb") as handle:
+            data = handle.read()
+        with override(language):
+            scores = score_predictions(
+                data, truth=truth, metric=REGISTRY[phase.metric], max_bytes=settings.COMPETITION_SUBMISSION_MAX_BYTES
+            )
+    except SubmissionInvalid as error:
+        with override(language):
+            reason = " ".join(str(problem) for problem in error.problems)
+        _finish(submission_id, status=Submission.Status.FAILED, error=reason)
+        return "failed"
+    except Exception as error:
+        logger.exception("scoring submission %s failed", submission_id)
+        if submission.attempts >= settings.SCORING_MAX_ATTEMPTS:
+            with override(language):
+                reason = _("The scoring failed after several attempts; the host has been told. Try again later.")
+            _finish(submission_id, status=Submission.Status.FAILED, error=reason)
+            return "failed"
+        Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
+            status=Submission.Status.QUEUED
+        )
+        raise ScoringInterrupted(str(error)) from error
+    _finish(
+        submission_id,
+        status=Submission.Status.SCORED,
+        public_score=scores.public,
+        private_score=scores.private,
+        ground_truth_version=truth_row.version,
+    )
+    return "scored"
+
+
+def _finish(submission_id: int, **fields) -> None:
+    # Only the run that holds the claim writes the outcome.
+    Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
+        finished_at=timezone.now(), **fields
+    )

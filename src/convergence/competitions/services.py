@@ -1,0 +1,379 @@
+"""Actions on competitions: hosting, participation, submissions and their scoring. Every change leaves an event."""
+
+from __future__ import annotations
+
+import io
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from convergence.accounts.access import user_is_organiser
+from convergence.accounts.models import User
+from convergence.applications.errors import ApplicationError, ErrorCode
+from convergence.applications.models import Application
+from convergence.applications.pdf_check import sha256_of
+
+from .metrics import REGISTRY
+from .models import Competition, CompetitionEvent, GroundTruth, Participant, Phase, PublicFile, Submission, Team
+from .scoring import SubmissionInvalid, ground_truth_from_csv
+
+
+class CompetitionError(ApplicationError):
+    code = ErrorCode.INVALID_DATA
+    status = 400
+
+
+class NotAllowed(CompetitionError):
+    code = ErrorCode.INVALID_TRANSITION
+    status = 403
+
+
+class LimitReached(CompetitionError):
+    code = ErrorCode.INVALID_TRANSITION
+    status = 429
+
+
+def record(competition: Competition, actor, kind: str, **details) -> None:
+    CompetitionEvent.objects.create(competition=competition, actor=actor, kind=kind, details=details)
+
+
+def may_host(user, application: Application | None) -> bool:
+    """The organiser, or the carrier of a format-1 challenge (the format hosted as a competition)."""
+    if user_is_organiser(user):
+        return True
+    return bool(
+        application is not None
+        and application.owner_id == user.pk
+        and application.format is not None
+        and application.format.hosts_competition
+    )
+
+
+def is_host(user, competition: Competition) -> bool:
+    return user.is_authenticated and (competition.host_id == user.pk or user_is_organiser(user))
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:60] or "competition"
+    slug, index = base, 2
+    while Competition.objects.filter(slug=slug).exists():
+        slug, index = f"{base}-{index}", index + 1
+    return slug
+
+
+@transaction.atomic
+def competition_create(
+    *,
+    user,
+    title: str,
+    description: str = "",
+    rules: str = "",
+    participation: str = Competition.Participation.OPEN,
+    teams_allowed: bool = False,
+    application: Application | None = None,
+) -> Competition:
+    if not may_host(user, application):
+        raise NotAllowed(_("Only the organisers and carriers of a competition-format challenge host competitions."))
+    if participation not in Competition.Participation.values:
+        raise CompetitionError(_("Participation is open or closed."))
+    competition = Competition.objects.create(
+        slug=_unique_slug(title),
+        title=title.strip()[:200],
+        description=description,
+        rules=rules,
+        participation=participation,
+        teams_allowed=teams_allowed,
+        application=application,
+        call=application.call if application else None,
+        host=user,
+    )
+    record(competition, user, "created", title=competition.title)
+    return competition
+
+
+@transaction.atomic
+def phase_add(
+    *,
+    competition: Competition,
+    user,
+    code: str,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    metric: str,
+    max_per_day: int = 5,
+    max_total: int = 100,
+) -> Phase:
+    if not is_host(user, competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    problems = {}
+    if metric not in REGISTRY:
+        problems["metric"] = [
+            _("Unknown metric %(metric)s; choose among %(choices)s.")
+            % {"metric": metric, "choices": ", ".join(REGISTRY)}
+        ]
+    if ends_at <= starts_at:
+        problems["ends_at"] = [_("A phase ends after it starts.")]
+    if max_per_day < 1 or max_total < 1:
+        problems["max_per_day"] = [_("Limits are at least 1.")]
+    code = slugify(code or name)[:60]
+    if not code:
+        problems["code"] = [_("Give the phase a name.")]
+    elif competition.phases.filter(code=code).exists():
+        problems["code"] = [_("A phase with this code exists already.")]
+    if problems:
+        raise CompetitionError(_("The phase cannot be added."), field_errors=problems)
+    phase = Phase.objects.create(
+        competition=competition,
+        code=code,
+        name=name.strip()[:120],
+        position=competition.phases.count(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        metric=metric,
+        max_per_day=max_per_day,
+        max_total=max_total,
+    )
+    record(competition, user, "phase_added", phase=code, metric=metric)
+    return phase
+
+
+@transaction.atomic
+def ground_truth_upload(*, phase: Phase, user, data: bytes, name: str = "ground-truth.csv") -> GroundTruth:
+    """Check and store the hidden answers; a replacement gets a new version and every submission is rescored."""
+    if not is_host(user, phase.competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    try:
+        frame = ground_truth_from_csv(data, REGISTRY[phase.metric])
+    except SubmissionInvalid as error:
+        raise CompetitionError(" ".join(error.problems)) from error
+    if REGISTRY[phase.metric].kind != "value" and frame["target"].n_unique() < 2:
+        raise CompetitionError(_("The ground truth of a classification needs at least two classes."))
+    latest = phase.ground_truths.select_for_update().first()
+    version = (latest.version + 1) if latest else 1
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    truth = GroundTruth(
+        phase=phase,
+        version=version,
+        rows=frame.height,
+        public_rows=int(frame["public"].sum()),
+        uploaded_by=user,
+    )
+    truth.file.save(f"truth-v{version}.csv", ContentFile(data), save=False)
+    truth.parquet.save(f"truth-v{version}.parquet", ContentFile(buffer.getvalue()), save=False)
+    truth.save()
+    record(phase.competition, user, "ground_truth_uploaded", phase=phase.code, version=version, rows=truth.rows)
+    if latest:
+        phase_rescore(phase=phase, user=user)
+    return truth
+
+
+def phase_rescore(*, phase: Phase, user) -> int:
+    """Score every submission of the phase again (after the ground truth changed)."""
+    ids = list(phase.submissions.values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=ids).update(
+        status=Submission.Status.QUEUED, attempts=0, error="", public_score=None, private_score=None
+    )
+    record(phase.competition, user, "phase_rescored", phase=phase.code, submissions=len(ids))
+    _queue(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def public_file_add(*, competition: Competition, user, title: str, upload: UploadedFile) -> PublicFile:
+    if not is_host(user, competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    public = PublicFile(
+        competition=competition,
+        title=(title or upload.name or "data")[:200],
+        original_name=(upload.name or "data")[-255:],
+        size=upload.size,
+        sha256=sha256_of(upload),
+    )
+    public.file.save(slugify(upload.name or "data")[:80] or "data", upload, save=False)
+    public.save()
+    record(competition, user, "public_file_added", title=public.title)
+    return public
+
+
+@transaction.atomic
+def competition_join(*, competition: Competition, user, accept_rules: bool) -> Participant:
+    """Open: joined at once. Closed: a request the host approves, or the acceptance of an invitation."""
+    if not accept_rules:
+        raise CompetitionError(_("Accept the rules to take part."), field_errors={"accept_rules": [_("Required.")]})
+    participant = Participant.objects.select_for_update().filter(competition=competition, user=user).first()
+    if participant and participant.status == Participant.Status.REJECTED:
+        raise NotAllowed(_("The host has refused your request."))
+    if competition.participation == Competition.Participation.OPEN or (
+        participant and participant.status in (Participant.Status.INVITED, Participant.Status.APPROVED)
+    ):
+        status = Participant.Status.APPROVED
+    else:
+        status = Participant.Status.PENDING
+    participant, _created = Participant.objects.update_or_create(
+        competition=competition, user=user, defaults={"status": status, "accepted_rules_at": timezone.now()}
+    )
+    record(competition, user, "joined" if status == Participant.Status.APPROVED else "requested")
+    return participant
+
+
+@transaction.atomic
+def participant_decide(*, participant: Participant, user, approve: bool) -> Participant:
+    if not is_host(user, participant.competition):
+        raise NotAllowed(_("Only the host admits participants."))
+    participant.status = Participant.Status.APPROVED if approve else Participant.Status.REJECTED
+    participant.save(update_fields=["status"])
+    record(participant.competition, user, "approved" if approve else "refused", participant=participant.user.email)
+    return participant
+
+
+@transaction.atomic
+def participant_invite(*, competition: Competition, user, email: str) -> Participant:
+    if not is_host(user, competition):
+        raise NotAllowed(_("Only the host invites participants."))
+    invitee = User.objects.filter(email__iexact=email.strip()).first()
+    if invitee is None:
+        raise CompetitionError(
+            _("No account uses %(email)s: ask the person to create one first.") % {"email": email},
+            field_errors={"email": [_("No such account.")]},
+        )
+    participant, created = Participant.objects.get_or_create(
+        competition=competition, user=invitee, defaults={"status": Participant.Status.INVITED}
+    )
+    if not created and participant.status in (Participant.Status.PENDING, Participant.Status.REJECTED):
+        participant.status = Participant.Status.APPROVED
+        participant.save(update_fields=["status"])
+    record(competition, user, "invited", participant=invitee.email)
+    return participant
+
+
+@transaction.atomic
+def team_join_or_create(*, participant: Participant, name: str) -> Team:
+    competition = participant.competition
+    if not competition.teams_allowed:
+        raise CompetitionError(_("This competition has no teams."))
+    name = name.strip()[:120]
+    if not name:
+        raise CompetitionError(_("Give the team a name."), field_errors={"name": [_("Required.")]})
+    if participant.submissions.exists():
+        raise CompetitionError(_("You have submitted already: you can no longer change team."))
+    team, _created = Team.objects.get_or_create(
+        competition=competition, name=name, defaults={"created_by": participant.user}
+    )
+    participant.team = team
+    participant.save(update_fields=["team"])
+    record(competition, participant.user, "team_joined", team=name)
+    return team
+
+
+def active_participant(*, competition: Competition, user) -> Participant:
+    participant = (
+        Participant.objects.filter(
+            competition=competition, user=user, status=Participant.Status.APPROVED, accepted_rules_at__isnull=False
+        )
+        .select_related("team")
+        .first()
+    )
+    if participant is None:
+        raise NotAllowed(_("Join the competition (and be admitted, for a closed one) before submitting."))
+    return participant
+
+
+def local_day_start(moment: datetime) -> datetime:
+    """Midnight of `moment`'s day in the competitions' time zone (Europe/Paris): where daily limits reset."""
+    zone = zoneinfo.ZoneInfo(settings.COMPETITION_TIME_ZONE)
+    local = moment.astimezone(zone)
+    return datetime(local.year, local.month, local.day, tzinfo=zone)
+
+
+def _counted(phase: Phase, participant: Participant):
+    """Submissions that count against the limits: the entrant's (the whole team's), failed ones excluded."""
+    entrant = Q(team=participant.team) if participant.team_id else Q(participant=participant)
+    return phase.submissions.filter(entrant).exclude(status=Submission.Status.FAILED)
+
+
+@transaction.atomic
+def submission_create(*, phase: Phase, user, upload: UploadedFile, description: str = "") -> Submission:
+    competition = phase.competition
+    participant = active_participant(competition=competition, user=user)
+    # Lock the participant's row: two uploads at once cannot both pass the limit.
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    now = timezone.now()
+    if not phase.starts_at <= now < phase.ends_at:
+        raise NotAllowed(_("This phase is not open for submissions."))
+    if not phase.ground_truths.exists():
+        raise NotAllowed(_("The host has not published the test set of this phase yet."))
+    if upload.size > settings.COMPETITION_SUBMISSION_MAX_BYTES:
+        raise CompetitionError(
+            _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+            % {"size": upload.size / 1024 / 1024, "limit": settings.COMPETITION_SUBMISSION_MAX_BYTES / 1024 / 1024}
+        )
+    counted = _counted(phase, participant)
+    if counted.count() >= phase.max_total:
+        raise LimitReached(_("You have used all %(count)d submissions of this phase.") % {"count": phase.max_total})
+    today = counted.filter(created_at__gte=local_day_start(now)).count()
+    if today >= phase.max_per_day:
+        reset = local_day_start(now) + timedelta(days=1)
+        raise LimitReached(
+            _("You have used your %(count)d submissions of the day; the next one is possible from %(time)s (Paris).")
+            % {
+                "count": phase.max_per_day,
+                "time": f"{reset.astimezone(zoneinfo.ZoneInfo(settings.COMPETITION_TIME_ZONE)):%Y-%m-%d %H:%M}",
+            }
+        )
+    submission = Submission(
+        phase=phase, participant=participant, team=participant.team, size=upload.size, description=description[:200]
+    )
+    submission.file.save("predictions.csv", upload, save=False)
+    submission.save()
+    record(competition, user, "submitted", phase=phase.code, submission=submission.pk)
+    _queue([submission.pk])
+    return submission
+
+
+@transaction.atomic
+def submission_select(*, submission: Submission, user) -> Submission:
+    """Choose the submission shown on the leaderboard for the entrant (instead of the best)."""
+    if submission.participant.user_id != user.pk and not (
+        submission.team_id and submission.team.members.filter(user=user).exists()
+    ):
+        raise NotAllowed(_("Only its author selects a submission."))
+    if submission.status != Submission.Status.SCORED:
+        raise CompetitionError(_("Only a scored submission can be selected."))
+    entrant = Q(team=submission.team) if submission.team_id else Q(participant=submission.participant)
+    submission.phase.submissions.filter(entrant).update(is_selected=False)
+    Submission.objects.filter(pk=submission.pk).update(is_selected=True)
+    record(submission.phase.competition, user, "selected", submission=submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def _queue(submission_ids: list[int]) -> None:
+    from .tasks import score_submission
+
+    for pk in submission_ids:
+        transaction.on_commit(lambda pk=pk: score_submission.delay(pk))
+
+
+def stale_submissions_requeue(*, now: datetime | None = None) -> int:
+    """A worker killed mid-scoring leaves a submission "running": after the time limit, queue it again."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.SCORING_TIME_LIMIT_SECONDS * 2)
+    stale = list(
+        Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=limit).values_list("pk", flat=True)
+    )
+    requeued = Submission.objects.filter(pk__in=stale, status=Submission.Status.RUNNING).update(
+        status=Submission.Status.QUEUED
+    )
+    with transaction.atomic():
+        _queue(stale)
+    return requeued

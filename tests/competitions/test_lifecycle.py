@@ -1,0 +1,153 @@
+from datetime import datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from convergence.competitions import runner, services
+from convergence.competitions.models import Participant, Submission
+from convergence.competitions.selectors import leaderboard
+from tests.competitions.conftest import TRUTH, predictions, queued_again
+from tests.conftest import make_user
+
+
+def test_closed_competition_requires_the_hosts_approval(competition, host, phase):
+    user = make_user("zoe@example.org")
+    with pytest.raises(services.CompetitionError):
+        services.competition_join(competition=competition, user=user, accept_rules=False)
+    participant = services.competition_join(competition=competition, user=user, accept_rules=True)
+    assert participant.status == Participant.Status.PENDING
+    with pytest.raises(services.NotAllowed):
+        services.submission_create(phase=phase, user=user, upload=predictions())
+    with pytest.raises(services.NotAllowed):
+        services.participant_decide(participant=participant, user=user, approve=True)
+    services.participant_decide(participant=participant, user=host, approve=True)
+    submission = services.submission_create(phase=phase, user=user, upload=predictions())
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SCORED and submission.public_score == 1.0
+
+
+def test_an_invited_user_is_admitted_on_accepting_the_rules(competition, host):
+    user = make_user("ivan@example.org")
+    services.participant_invite(competition=competition, user=host, email="IVAN@example.org")
+    participant = services.competition_join(competition=competition, user=user, accept_rules=True)
+    assert participant.status == Participant.Status.APPROVED
+
+
+def test_a_malformed_file_fails_with_its_reason_and_does_not_count(participant, phase):
+    submission = services.submission_create(phase=phase, user=participant.user, upload=predictions({0: "cat"}))
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert "manquant" in submission.error  # the participant's language: French by default
+    for _ in range(3):
+        services.submission_create(phase=phase, user=participant.user, upload=predictions())
+
+
+def test_daily_limit_resets_at_midnight_paris_time(participant, phase):
+    paris = ZoneInfo("Europe/Paris")
+    late_evening = datetime.now(paris).replace(hour=23, minute=50, second=0, microsecond=0)
+    with time_machine.travel(late_evening, tick=False):
+        for _ in range(3):
+            services.submission_create(phase=phase, user=participant.user, upload=predictions())
+        with pytest.raises(services.LimitReached) as refused:
+            services.submission_create(phase=phase, user=participant.user, upload=predictions())
+        assert "00:00" in str(refused.value.message)
+    with (
+        time_machine.travel(late_evening + timedelta(minutes=9, seconds=59), tick=False),
+        pytest.raises(services.LimitReached),
+    ):
+        services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    with time_machine.travel(late_evening + timedelta(minutes=10), tick=False):
+        services.submission_create(phase=phase, user=participant.user, upload=predictions())
+
+
+def test_total_limit(participant, phase):
+    phase.max_total = 2
+    phase.save()
+    services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    with pytest.raises(services.LimitReached):
+        services.submission_create(phase=phase, user=participant.user, upload=predictions())
+
+
+def test_a_worker_failure_is_retried_and_a_rerun_scores_nothing_twice(participant, phase):
+    submission = queued_again(services.submission_create(phase=phase, user=participant.user, upload=predictions()))
+    with (
+        mock.patch.object(runner, "score_predictions", side_effect=MemoryError("worker died")),
+        pytest.raises(runner.ScoringInterrupted),
+    ):
+        runner.submission_score(submission.pk)
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.QUEUED and submission.attempts == 1
+    assert runner.submission_score(submission.pk) == "scored"
+    assert runner.submission_score(submission.pk) == "skipped"
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SCORED and submission.attempts == 2
+
+
+def test_repeated_failures_end_in_a_clear_failure(participant, phase, settings):
+    settings.SCORING_MAX_ATTEMPTS = 2
+    submission = queued_again(services.submission_create(phase=phase, user=participant.user, upload=predictions()))
+    with mock.patch.object(runner, "score_predictions", side_effect=RuntimeError("boom")):
+        with pytest.raises(runner.ScoringInterrupted):
+            runner.submission_score(submission.pk)
+        assert runner.submission_score(submission.pk) == "failed"
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED and submission.error
+
+
+def test_a_submission_left_running_by_a_killed_worker_is_scored_again(participant, phase):
+    submission = queued_again(services.submission_create(phase=phase, user=participant.user, upload=predictions()))
+    Submission.objects.filter(pk=submission.pk).update(
+        status=Submission.Status.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+    )
+    assert services.stale_submissions_requeue() == 1
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SCORED
+
+
+def test_replacing_the_ground_truth_rescores_the_phase(participant, phase, host):
+    submission = services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    submission.refresh_from_db()
+    assert submission.public_score == 1.0
+    flipped = TRUTH.replace("cat", "xxx").replace("dog", "cat").replace("xxx", "dog")
+    services.ground_truth_upload(phase=phase, user=host, data=flipped.encode())
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SCORED and submission.public_score == 0.0
+    assert submission.ground_truth_version == 2
+
+
+def test_leaderboard_best_submission_ties_and_selection(competition, phase, participant, host):
+    other = make_user("olga@example.org", full_name="Olga")
+    services.competition_join(competition=competition, user=other, accept_rules=True)
+    services.participant_decide(participant=competition.participants.get(user=other), user=host, approve=True)
+    half = {i: ("cat" if i % 3 == 0 else "dog") if i % 2 else "cat" for i in range(12)}
+    first = services.submission_create(phase=phase, user=participant.user, upload=predictions(half))
+    services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    services.submission_create(phase=phase, user=other.__class__.objects.get(pk=other.pk), upload=predictions())
+    lines = leaderboard(phase)
+    assert [(line.entrant, line.score, line.submissions) for line in lines] == [
+        ("Paul Participant", 1.0, 2),
+        ("Olga", 1.0, 1),
+    ]  # tie broken by the earlier submission
+    first.refresh_from_db()
+    services.submission_select(submission=first, user=participant.user)
+    assert [line.entrant for line in leaderboard(phase)] == ["Olga", "Paul Participant"]
+
+
+def test_teams_share_the_limits_and_the_leaderboard_line(competition, phase, participant, host):
+    mate = make_user("mia@example.org")
+    services.competition_join(competition=competition, user=mate, accept_rules=True)
+    mate_participant = services.participant_decide(
+        participant=competition.participants.get(user=mate), user=host, approve=True
+    )
+    services.team_join_or_create(participant=participant, name="Les Chats")
+    services.team_join_or_create(participant=mate_participant, name="Les Chats")
+    participant.refresh_from_db()
+    for user in (participant.user, mate, participant.user):
+        services.submission_create(phase=phase, user=user, upload=predictions())
+    with pytest.raises(services.LimitReached):
+        services.submission_create(phase=phase, user=mate, upload=predictions())
+    assert [(line.entrant, line.submissions) for line in leaderboard(phase)] == [("Les Chats", 3)]
