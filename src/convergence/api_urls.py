@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("convergence.review.api_urls")),
     path("", include("convergence.labels.api_urls")),
     path("", include("convergence.execution.api_urls")),
+    path("", include("convergence.competitions.api_urls")),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("convergence.review.urls")),
     path("", include("convergence.labels.urls")),
     path("", include("convergence.execution.urls")),
+    path("", include("convergence.competitions.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

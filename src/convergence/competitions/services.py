@@ -61,10 +61,13 @@ def is_host(user, competition: Competition) -> bool:
     return user.is_authenticated and (competition.host_id == user.pk or user_is_organiser(user))
 
 
+RESERVED_SLUGS = {"new", "files", "submissions"}  # taken by the competitions' own addresses
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:60] or "competition"
     slug, index = base, 2
-    while Competition.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Competition.objects.filter(slug=slug).exists():
         slug, index = f"{base}-{index}", index + 1
     return slug
 

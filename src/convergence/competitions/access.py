@@ -1,0 +1,67 @@
+"""Who may read what in a competition: the ground truth and private scores never leave the host's side
+before the phase ends; a participant sees only their own (or their team's) submissions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Competition, Participant, Phase, PublicFile, Submission
+from .services import is_host
+
+
+def competition_by_slug(slug: str) -> Competition:
+    competition = Competition.objects.select_related("host").filter(slug=slug).first()
+    if competition is None:
+        raise Http404
+    return competition
+
+
+def require_host(user, competition: Competition) -> None:
+    if not is_host(user, competition):
+        raise PermissionDenied
+
+
+def participant_of(user, competition: Competition) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.select_related("team").filter(competition=competition, user=user).first()
+
+
+def is_admitted(user, competition: Competition) -> bool:
+    participant = participant_of(user, competition)
+    return bool(
+        participant and participant.status == Participant.Status.APPROVED and participant.accepted_rules_at is not None
+    )
+
+
+def access_public_file(*, user, file_id: int) -> PublicFile:
+    public = PublicFile.objects.select_related("competition").filter(pk=file_id).first()
+    if public is None:
+        raise Http404
+    if not (is_host(user, public.competition) or is_admitted(user, public.competition)):
+        raise PermissionDenied
+    return public
+
+
+def own_submissions(user, competition: Competition):
+    participant = participant_of(user, competition)
+    if participant is None:
+        return Submission.objects.none()
+    mine = Q(participant=participant) | (Q(team=participant.team) if participant.team_id else Q(pk__in=[]))
+    return Submission.objects.filter(mine, phase__competition=competition).select_related("phase")
+
+
+def access_submission(*, user, submission_id: int) -> Submission:
+    submission = Submission.objects.select_related("phase__competition", "participant").filter(pk=submission_id).first()
+    if submission is None or not user.is_authenticated:
+        raise Http404
+    competition = submission.phase.competition
+    if is_host(user, competition) or own_submissions(user, competition).filter(pk=submission.pk).exists():
+        return submission
+    raise Http404
+
+
+def private_scores_visible(user, phase: Phase) -> bool:
+    return phase.has_ended or is_host(user, phase.competition)

@@ -1,0 +1,158 @@
+"""REST API of competitions: the public list and leaderboards; joining, submitting and following one's
+submissions for participants. Same services and permission rules as the pages."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services
+from .access import access_submission, competition_by_slug, own_submissions, private_scores_visible
+from .models import Competition, Phase
+from .selectors import leaderboard
+
+
+class PhaseOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    metric = serializers.CharField()
+    max_per_day = serializers.IntegerField()
+    max_total = serializers.IntegerField()
+
+
+class CompetitionOutput(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    rules = serializers.CharField()
+    participation = serializers.CharField()
+    teams_allowed = serializers.BooleanField()
+    phases = PhaseOutput(many=True, source="phases.all")
+
+
+class SubmissionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    phase = serializers.CharField(source="phase.code")
+    status = serializers.CharField()
+    error = serializers.CharField()
+    public_score = serializers.FloatField(allow_null=True)
+    private_score = serializers.SerializerMethodField()
+    is_selected = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_private_score(self, submission) -> float | None:
+        # Hidden until the phase ends: the private part must not guide the participants.
+        request = self.context.get("request")
+        if request is not None and private_scores_visible(request.user, submission.phase):
+            return submission.private_score
+        return None
+
+
+class SubmissionInput(serializers.Serializer):
+    file = serializers.FileField()
+    description = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class JoinInput(serializers.Serializer):
+    accept_rules = serializers.BooleanField()
+
+
+class LeaderboardLineOutput(serializers.Serializer):
+    rank = serializers.IntegerField()
+    entrant = serializers.CharField()
+    score = serializers.FloatField()
+    submissions = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
+class CompetitionListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=CompetitionOutput(many=True), auth=[])
+    def get(self, request):
+        return Response(CompetitionOutput(Competition.objects.prefetch_related("phases"), many=True).data)
+
+
+class CompetitionDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=CompetitionOutput, auth=[])
+    def get(self, request, slug: str):
+        return Response(CompetitionOutput(competition_by_slug(slug)).data)
+
+
+class CompetitionJoinApi(APIView):
+    @extend_schema(request=JoinInput, responses={200: serializers.DictField()})
+    def post(self, request, slug: str):
+        competition = competition_by_slug(slug)
+        serializer = JoinInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        participant = services.competition_join(
+            competition=competition, user=request.user, accept_rules=serializer.validated_data["accept_rules"]
+        )
+        return Response({"status": participant.status})
+
+
+class SubmissionCreateApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": SubmissionInput}, responses={201: SubmissionOutput})
+    def post(self, request, slug: str, phase: str):
+        competition = competition_by_slug(slug)
+        phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+        serializer = SubmissionInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = services.submission_create(
+            phase=phase_obj,
+            user=request.user,
+            upload=serializer.validated_data["file"],
+            description=serializer.validated_data["description"],
+        )
+        submission.refresh_from_db()
+        return Response(SubmissionOutput(submission, context={"request": request}).data, status=201)
+
+
+class MySubmissionsApi(APIView):
+    @extend_schema(responses=SubmissionOutput(many=True))
+    def get(self, request, slug: str):
+        competition = competition_by_slug(slug)
+        return Response(
+            SubmissionOutput(own_submissions(request.user, competition), many=True, context={"request": request}).data
+        )
+
+
+class SubmissionDetailApi(APIView):
+    @extend_schema(responses=SubmissionOutput)
+    def get(self, request, submission_id: int):
+        submission = access_submission(user=request.user, submission_id=submission_id)
+        return Response(SubmissionOutput(submission, context={"request": request}).data)
+
+
+class LeaderboardApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "private", bool, required=False, description="the private leaderboard, once the phase has ended"
+            )
+        ],
+        responses=LeaderboardLineOutput(many=True),
+    )
+    def get(self, request, slug: str, phase: str):
+        competition = competition_by_slug(slug)
+        phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+        private = request.query_params.get("private") in ("1", "true")
+        if private and not private_scores_visible(request.user, phase_obj):
+            return Response({"detail": "The private leaderboard is revealed when the phase ends."}, status=403)
+        return Response(LeaderboardLineOutput(leaderboard(phase_obj, private=private), many=True).data)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("competitions/", api.CompetitionListApi.as_view(), name="competitions"),
+    path(
+        "competitions/submissions/<int:submission_id>/",
+        api.SubmissionDetailApi.as_view(),
+        name="competition-submission",
+    ),
+    path("competitions/<slug:slug>/", api.CompetitionDetailApi.as_view(), name="competition"),
+    path("competitions/<slug:slug>/join/", api.CompetitionJoinApi.as_view(), name="competition-join"),
+    path("competitions/<slug:slug>/submissions/", api.MySubmissionsApi.as_view(), name="competition-submissions"),
+    path(
+        "competitions/<slug:slug>/phases/<slug:phase>/submissions/",
+        api.SubmissionCreateApi.as_view(),
+        name="competition-submit",
+    ),
+    path(
+        "competitions/<slug:slug>/phases/<slug:phase>/leaderboard/",
+        api.LeaderboardApi.as_view(),
+        name="competition-leaderboard",
+    ),
+]

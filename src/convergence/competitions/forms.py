@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .metrics import metric_choices
+from .models import Competition
+
+
+class CompetitionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    rules = forms.CharField(label=_("Rules"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    participation = forms.ChoiceField(label=_("Participation"), choices=Competition.Participation.choices)
+    teams_allowed = forms.BooleanField(label=_("Teams allowed"), required=False)
+    application = forms.ChoiceField(label=_("Challenge (format 1)"), required=False)
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [("", "—")] + [
+            (str(a.pk), f"{a.reference} — {a.title}") for a in applications
+        ]
+
+
+class BundleForm(forms.Form):
+    bundle = forms.FileField(label=_("Bundle (zip with competition.yaml)"))
+    application = forms.ChoiceField(label=_("Challenge (format 1)"), required=False)
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [("", "—")] + [
+            (str(a.pk), f"{a.reference} — {a.title}") for a in applications
+        ]
+
+
+class PhaseForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
+    max_per_day = forms.IntegerField(label=_("Submissions per day"), min_value=1, initial=5)
+    max_total = forms.IntegerField(label=_("Submissions in total"), min_value=1, initial=100)
+
+
+class FileForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"))
+
+
+class JoinForm(forms.Form):
+    accept_rules = forms.BooleanField(label=_("I accept the rules of the competition"))
+
+
+class SubmitForm(forms.Form):
+    file = forms.FileField(label=_("Predictions (CSV)"))
+    description = forms.CharField(label=_("Description (optional)"), max_length=200, required=False)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the person to invite"))
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name (created if new)"), max_length=120)

@@ -1,0 +1,151 @@
+"""The host's pages: creating a competition (form or bundle), phases, data, ground truth and participants."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from convergence.accounts.access import user_is_organiser
+from convergence.applications.errors import ApplicationError
+from convergence.applications.models import Application
+
+from . import services
+from .access import competition_by_slug, require_host
+from .bundle import competition_from_bundle
+from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm
+from .models import Participant, Phase
+from .views import _attempt
+
+
+def _hostable_applications(user):
+    applications = Application.objects.filter(format__hosts_competition=True).select_related("call")
+    return applications if user_is_organiser(user) else applications.filter(owner=user)
+
+
+def _chosen_application(user, value: str):
+    return _hostable_applications(user).filter(pk=value).first() if value else None
+
+
+@login_required
+def competition_new(request):
+    applications = list(_hostable_applications(request.user))
+    form = CompetitionForm(request.POST if "create" in request.POST else None, applications=applications)
+    bundle_form = BundleForm(
+        request.POST if "bundle" in request.POST else None, request.FILES or None, applications=applications
+    )
+    try:
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            competition = services.competition_create(
+                user=request.user,
+                title=data["title"],
+                description=data["description"],
+                rules=data["rules"],
+                participation=data["participation"],
+                teams_allowed=data["teams_allowed"],
+                application=_chosen_application(request.user, data["application"]),
+            )
+            messages.success(request, _("Competition created: add its phases and data."))
+            return redirect("competitions:host", slug=competition.slug)
+        if bundle_form.is_bound and bundle_form.is_valid():
+            competition = competition_from_bundle(
+                user=request.user,
+                data=bundle_form.cleaned_data["bundle"].read(),
+                application=_chosen_application(request.user, bundle_form.cleaned_data["application"]),
+            )
+            messages.success(request, _("Competition created from the bundle."))
+            return redirect("competitions:host", slug=competition.slug)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return render(
+        request,
+        "competitions/new.html",
+        {"form": form, "bundle_form": bundle_form, "may_host": user_is_organiser(request.user) or bool(applications)},
+    )
+
+
+@login_required
+def competition_host(request, slug: str):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    phase_form = PhaseForm(request.POST if "phase" in request.POST else None, prefix="phase")
+    file_form = FileForm(request.POST if "public_file" in request.POST else None, request.FILES or None, prefix="file")
+    invite_form = InviteForm(request.POST if "invite" in request.POST else None)
+    if phase_form.is_bound and phase_form.is_valid():
+        data = phase_form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.phase_add(competition=competition, user=request.user, code=data["name"], **data),
+            _("Phase added: upload its ground truth."),
+        )
+        return redirect("competitions:host", slug=slug)
+    if file_form.is_bound and file_form.is_valid():
+        _attempt(
+            request,
+            lambda: services.public_file_add(
+                competition=competition,
+                user=request.user,
+                title=file_form.cleaned_data["title"],
+                upload=file_form.cleaned_data["file"],
+            ),
+            _("File published for the participants."),
+        )
+        return redirect("competitions:host", slug=slug)
+    if invite_form.is_bound and invite_form.is_valid():
+        _attempt(
+            request,
+            lambda: services.participant_invite(
+                competition=competition, user=request.user, email=invite_form.cleaned_data["email"]
+            ),
+            _("Invitation recorded: the person joins by accepting the rules."),
+        )
+        return redirect("competitions:host", slug=slug)
+    return render(
+        request,
+        "competitions/host.html",
+        {
+            "competition": competition,
+            "phases": competition.phases.prefetch_related("ground_truths"),
+            "participants": competition.participants.select_related("user", "team").order_by("status", "requested_at"),
+            "phase_form": phase_form,
+            "file_form": file_form,
+            "invite_form": invite_form,
+            "truth_form": FileForm(prefix="truth"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ground_truth_upload(request, slug: str, phase: str):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    upload = request.FILES.get("truth-file")
+    if upload is None:
+        messages.error(request, _("Choose the ground-truth CSV file."))
+    else:
+        _attempt(
+            request,
+            lambda: services.ground_truth_upload(phase=phase_obj, user=request.user, data=upload.read()),
+            _("Ground truth saved; the phase's submissions are scored again."),
+        )
+    return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_POST
+def participant_decide(request, slug: str, pk: int):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    participant = get_object_or_404(Participant, competition=competition, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    _attempt(
+        request,
+        lambda: services.participant_decide(participant=participant, user=request.user, approve=approve),
+        _("Participant admitted.") if approve else _("Request refused."),
+    )
+    return redirect("competitions:host", slug=slug)

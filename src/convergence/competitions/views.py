@@ -1,0 +1,176 @@
+"""Participants' and the public's pages of a competition; the host's are in host.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from convergence.applications.errors import ApplicationError
+
+from . import services
+from .access import (
+    access_public_file,
+    access_submission,
+    competition_by_slug,
+    is_admitted,
+    own_submissions,
+    participant_of,
+    private_scores_visible,
+)
+from .forms import JoinForm, SubmitForm, TeamForm
+from .models import Competition, Phase
+from .selectors import leaderboard
+
+
+def _attempt(request: HttpRequest, action, success: str) -> bool:
+    """Run a service; its refusal becomes a message in the user's language, never an error page."""
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        for problems in error.field_errors.values():
+            messages.error(request, " ".join(str(p) for p in problems))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_GET
+def competition_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "competitions/list.html", {"competitions": Competition.objects.prefetch_related("phases")})
+
+
+def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    competition = competition_by_slug(slug)
+    phases = list(competition.phases.all())
+    boards = [
+        (
+            phase,
+            leaderboard(phase),
+            leaderboard(phase, private=True) if private_scores_visible(request.user, phase) else None,
+        )
+        for phase in phases
+    ]
+    return render(
+        request,
+        "competitions/detail.html",
+        {
+            "competition": competition,
+            "phases": phases,
+            "boards": boards,
+            "participant": participant_of(request.user, competition),
+            "admitted": is_admitted(request.user, competition),
+            "is_host": services.is_host(request.user, competition),
+            "join_form": JoinForm(),
+            "submit_form": SubmitForm(),
+            "team_form": TeamForm(),
+            "submissions": own_submissions(request.user, competition)[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def competition_join(request: HttpRequest, slug: str) -> HttpResponse:
+    competition = competition_by_slug(slug)
+    form = JoinForm(request.POST)
+    _attempt(
+        request,
+        lambda: services.competition_join(
+            competition=competition,
+            user=request.user,
+            accept_rules=form.is_valid() and form.cleaned_data["accept_rules"],
+        ),
+        _("Welcome to the competition.")
+        if competition.participation == Competition.Participation.OPEN
+        else _("Request sent: the host will answer."),
+    )
+    return redirect(competition)
+
+
+@login_required
+@require_POST
+def team_join(request: HttpRequest, slug: str) -> HttpResponse:
+    competition = competition_by_slug(slug)
+    participant = participant_of(request.user, competition)
+    form = TeamForm(request.POST)
+    if participant and form.is_valid():
+        _attempt(
+            request,
+            lambda: services.team_join_or_create(participant=participant, name=form.cleaned_data["name"]),
+            _("You are in the team."),
+        )
+    return redirect(competition)
+
+
+@login_required
+@require_POST
+def submission_create(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
+    competition = competition_by_slug(slug)
+    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    form = SubmitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file of predictions."))
+        return redirect(competition)
+    _attempt(
+        request,
+        lambda: services.submission_create(
+            phase=phase_obj,
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        ),
+        _("Submission received: it is being scored."),
+    )
+    return redirect(f"{competition.get_absolute_url()}#submissions")
+
+
+@login_required
+@require_POST
+def submission_select(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = access_submission(user=request.user, submission_id=pk)
+    _attempt(
+        request,
+        lambda: services.submission_select(submission=submission, user=request.user),
+        _("This submission now stands for you on the leaderboard."),
+    )
+    return redirect(submission.phase.competition)
+
+
+@require_GET
+def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The row of one submission; the page polls it (HTMX) until the score arrives."""
+    submission = access_submission(user=request.user, submission_id=pk)
+    return render(
+        request,
+        "competitions/_submission_row.html",
+        {"submission": submission, "show_private": private_scores_visible(request.user, submission.phase)},
+    )
+
+
+@require_GET
+def public_file_download(request: HttpRequest, pk: int) -> FileResponse:
+    public = access_public_file(user=request.user, file_id=pk)
+    return FileResponse(public.file.open("rb"), as_attachment=True, filename=public.original_name)
+
+
+@require_GET
+def leaderboard_csv(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
+    competition = competition_by_slug(slug)
+    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    private = request.GET.get("private") == "1" and private_scores_visible(request.user, phase_obj)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["rank", "entrant", "score", "submissions", "submitted_at"])
+    for line in leaderboard(phase_obj, private=private):
+        writer.writerow([line.rank, line.entrant, line.score, line.submissions, line.submitted_at.isoformat()])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{competition.slug}-{phase_obj.code}.csv"'
+    return response

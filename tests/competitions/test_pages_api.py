@@ -1,0 +1,213 @@
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django.utils.translation import override
+
+from convergence.competitions import services
+from convergence.competitions.bundle import competition_from_bundle
+from convergence.competitions.models import Competition, Submission
+from tests.competitions.conftest import TRUTH, predictions
+from tests.conftest import make_user
+
+
+def zip_bundle(files: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+NATIVE = """
+title: Détection de chats
+description: Classez les images.
+rules: Une soumission par jour.
+participation: closed
+teams: true
+public_files:
+  - {path: data/train.csv, title: Données d'entraînement}
+phases:
+  - name: Développement
+    starts_at: 2020-01-01T00:00:00
+    ends_at: 2099-01-01T00:00:00
+    metric: accuracy
+    max_per_day: 2
+    ground_truth: reference/truth.csv
+"""
+
+CODABENCH = """
+version: 2
+title: Codabench style
+description: From Codabench
+terms: terms.md
+phases:
+  - index: 0
+    name: Feedback
+    start: 2020-01-01
+    end: 2099-01-01
+    max_submissions_per_day: 4
+    max_submissions: 40
+    tasks: [0]
+tasks:
+  - index: 0
+    name: task
+    reference_data: reference_data
+leaderboards:
+  - index: 0
+    title: Results
+    key: main
+    columns:
+      - {title: Accuracy, key: accuracy, index: 0, sorting: desc}
+"""
+
+
+def test_a_bundle_creates_the_competition_its_data_and_ground_truth(host):
+    data = zip_bundle({"competition.yaml": NATIVE, "data/train.csv": "id,x\n1,2", "reference/truth.csv": TRUTH})
+    competition = competition_from_bundle(user=host, data=data)
+    phase = competition.phases.get()
+    assert competition.participation == "closed" and competition.teams_allowed
+    assert phase.max_per_day == 2 and phase.ground_truths.get().rows == 12
+    assert competition.public_files.get().title == "Données d'entraînement"
+
+
+def test_the_common_subset_of_codabench_is_read(host):
+    data = zip_bundle({"competition.yaml": CODABENCH, "terms.md": "Be nice.", "reference_data/truth.csv": TRUTH})
+    competition = competition_from_bundle(user=host, data=data)
+    phase = competition.phases.get()
+    assert (phase.metric, phase.max_per_day, phase.max_total) == ("accuracy", 4, 40)
+    assert competition.rules == "Be nice."
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"readme.txt": "x"}, "no competition.yaml"),
+        ({"competition.yaml": "title: [unclosed"}, "not valid YAML"),
+        ({"competition.yaml": NATIVE.replace("metric: accuracy", "metric: bleu")}, "unknown metric bleu"),
+        ({"competition.yaml": NATIVE, "data/train.csv": "x"}, "no file “reference/truth.csv”"),
+        ({"competition.yaml": NATIVE.replace("title: Détection de chats\n", "")}, "title"),
+    ],
+)
+def test_an_invalid_bundle_is_refused_naming_the_problem(host, files, message):
+    with override("en"), pytest.raises(services.CompetitionError) as refused:
+        competition_from_bundle(user=host, data=zip_bundle(files))
+    assert message in str(refused.value.message)
+    assert not Competition.objects.exists()
+
+
+def test_not_a_zip(host):
+    with pytest.raises(services.CompetitionError):
+        competition_from_bundle(user=host, data=b"PK-not-really")
+
+
+def test_only_organisers_and_format_1_carriers_host(db, call, complete_draft, applicant):
+    with pytest.raises(services.NotAllowed):
+        services.competition_create(user=applicant, title="Mine")
+    competition = services.competition_create(user=applicant, title="Mine", application=complete_draft)
+    assert competition.call == call  # complete_draft is of format 1, hosted as a competition
+
+
+def test_participants_never_reach_the_ground_truth_or_private_scores_before_the_end(
+    competition, phase, participant, client, api_client
+):
+    submission = services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    submission.refresh_from_db()
+    assert submission.private_score is not None
+    client.force_login(participant.user)
+    page = client.get(competition.get_absolute_url()).content.decode()
+    assert "leaderboard-private" not in page
+    assert client.get(f"/competitions/{competition.slug}/host/").status_code == 403
+    truth = phase.ground_truths.get()
+    assert truth.file.url not in page and "truth" not in page.lower().replace("ground truth", "")
+    api_client.force_authenticate(participant.user)
+    body = api_client.get(f"/api/v1/competitions/submissions/{submission.pk}/").json()
+    assert body["public_score"] == 1.0 and body["private_score"] is None
+    assert (
+        api_client.get(
+            f"/api/v1/competitions/{competition.slug}/phases/{phase.code}/leaderboard/?private=1"
+        ).status_code
+        == 403
+    )
+    phase.ends_at = timezone.now() - timedelta(seconds=1)
+    phase.save()
+    assert api_client.get(f"/api/v1/competitions/submissions/{submission.pk}/").json()["private_score"] == 1.0
+    lines = api_client.get(f"/api/v1/competitions/{competition.slug}/phases/{phase.code}/leaderboard/?private=1").json()
+    assert lines[0]["score"] == 1.0
+
+
+def test_other_participants_files_and_submissions_are_out_of_reach(
+    competition, phase, participant, host, client, api_client
+):
+    submission = services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    other = make_user("eve@example.org")
+    services.competition_join(competition=competition, user=other, accept_rules=True)
+    client.force_login(other)
+    assert client.get(f"/competitions/submissions/{submission.pk}/").status_code == 404
+    api_client.force_authenticate(other)
+    assert api_client.get(f"/api/v1/competitions/submissions/{submission.pk}/").status_code == 404
+    assert api_client.get(f"/api/v1/competitions/{competition.slug}/submissions/").json() == []
+    # Not admitted yet (closed competition): no data files either.
+    public = services.public_file_add(competition=competition, user=host, title="train", upload=predictions())
+    assert client.get(f"/competitions/files/{public.pk}/").status_code == 403
+    client.force_login(participant.user)
+    assert client.get(f"/competitions/files/{public.pk}/").status_code == 200
+
+
+def test_submitting_through_the_api(competition, phase, participant, api_client):
+    api_client.force_authenticate(participant.user)
+    url = f"/api/v1/competitions/{competition.slug}/phases/{phase.code}/submissions/"
+    response = api_client.post(url, {"file": predictions()}, format="multipart")
+    assert response.status_code == 201 and response.json()["status"] == Submission.Status.SCORED
+    bad = api_client.post(url, {"file": predictions({0: "cat"})}, format="multipart")
+    assert bad.status_code == 201 and bad.json()["status"] == "failed" and bad.json()["error"]
+    stranger = make_user("sam@example.org")
+    api_client.force_authenticate(stranger)
+    assert api_client.post(url, {"file": predictions()}, format="multipart").status_code == 403
+
+
+def test_pages_join_submit_and_poll(competition, phase, host, client):
+    user = make_user("tom@example.org", full_name="Tom")
+    client.force_login(user)
+    client.post(f"/competitions/{competition.slug}/join/", {"accept_rules": "on"})
+    client.force_login(host)
+    participant = competition.participants.get(user=user)
+    client.post(f"/competitions/{competition.slug}/participants/{participant.pk}/", {"decision": "approve"})
+    client.force_login(user)
+    client.post(f"/competitions/{competition.slug}/{phase.code}/submit/", {"file": predictions()})
+    submission = Submission.objects.get()
+    row = client.get(f"/competitions/submissions/{submission.pk}/").content.decode()
+    assert 'data-status="scored"' in row and "hx-get" not in row
+    page = client.get(competition.get_absolute_url()).content.decode()
+    assert "Tom" in page and "1,00000" in page
+    csv_export = client.get(f"/competitions/{competition.slug}/{phase.code}/leaderboard.csv").content.decode()
+    assert csv_export.splitlines()[1].startswith("1,Tom,1.0,1,")
+
+
+def test_host_pages_create_a_competition_and_a_phase(host, client):
+    client.force_login(host)
+    response = client.post(
+        "/competitions/new/",
+        {"create": "1", "title": "Crues", "description": "", "rules": "", "participation": "open"},
+    )
+    competition = Competition.objects.get(title="Crues")
+    assert response.url == f"/competitions/{competition.slug}/host/"
+    client.post(
+        f"/competitions/{competition.slug}/host/",
+        {
+            "phase": "1",
+            "phase-name": "Final",
+            "phase-starts_at": "2026-01-01T00:00",
+            "phase-ends_at": "2026-01-31T00:00",
+            "phase-metric": "rmse",
+            "phase-max_per_day": "3",
+            "phase-max_total": "30",
+        },
+    )
+    assert competition.phases.get().metric == "rmse"
+    truth = io.BytesIO(b"id,target\n1,0.5\n2,oops")
+    truth.name = "truth.csv"
+    page = client.post(f"/competitions/{competition.slug}/final/ground-truth/", {"truth-file": truth}, follow=True)
+    assert "pas des nombres" in page.content.decode()
