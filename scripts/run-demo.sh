@@ -18,6 +18,7 @@ $PY manage.py seed_demo --applications 40 --if-empty
 $PY manage.py seed_committee
 # A completed edition with the real 2024–2025 dates: labels, reports, results and the Summit programme.
 $PY manage.py seed_completed_edition calls/convergence-ia-2025.yaml --if-empty
+$PY manage.py seed_demo_competition --if-empty
 
 # -B runs the periodic tasks (milestone reminders) inside the worker: enough for one embedded process.
 .venv/bin/celery -A convergence worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo &

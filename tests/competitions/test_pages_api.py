@@ -211,3 +211,20 @@ def test_host_pages_create_a_competition_and_a_phase(host, client):
     truth.name = "truth.csv"
     page = client.post(f"/competitions/{competition.slug}/final/ground-truth/", {"truth-file": truth}, follow=True)
     assert "pas des nombres" in page.content.decode()
+
+
+def test_demo_competition_is_open_with_scored_submissions(host, client):
+    from convergence.competitions.demo import seed_demo_competition
+    from convergence.competitions.selectors import leaderboard
+
+    players = [
+        make_user("a@demo.example", full_name="Alice Skilled"),
+        make_user("b@demo.example", full_name="Bob Guess"),
+    ]
+    competition = seed_demo_competition(host=host, participants=players)
+    assert Submission.objects.filter(phase__competition=competition, status="scored").count() == 2
+    lines = leaderboard(competition.phases.get())
+    # The more skilled demo participant predicts better: the seeded leaderboard is meaningful, not random.
+    assert [line.entrant for line in lines] == ["Alice Skilled", "Bob Guess"]
+    assert lines[0].score > lines[1].score > 0.5
+    assert "Alice Skilled" in client.get(competition.get_absolute_url()).content.decode()

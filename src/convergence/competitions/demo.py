@@ -1,0 +1,83 @@
+"""A demo competition, open now: synthetic flood-risk data, a development phase running now, a few scored
+submissions from the demo applicants, so that the pages and leaderboards have content."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from convergence.accounts.models import User
+
+from . import services
+from .models import Competition
+
+ROWS = 2000
+
+
+def _rows(rng: random.Random) -> list[tuple[str, float, float, int]]:
+    rows = []
+    for index in range(ROWS):
+        rain, slope = rng.uniform(0, 200), rng.uniform(0, 30)
+        risk = 1 if rain / 200 - slope / 60 + rng.gauss(0, 0.2) > 0.4 else 0
+        rows.append((f"site-{index:05d}", round(rain, 1), round(slope, 1), risk))
+    return rows
+
+
+def _csv(header: str, lines) -> SimpleUploadedFile:
+    return SimpleUploadedFile("data.csv", (header + "\n" + "\n".join(lines)).encode(), content_type="text/csv")
+
+
+@transaction.atomic
+def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7) -> Competition:
+    rng = random.Random(seed)
+    rows = _rows(rng)
+    train, test = rows[: ROWS // 2], rows[ROWS // 2 :]
+    competition = services.competition_create(
+        user=host,
+        title="Prévision du risque d'inondation",
+        description=(
+            "Prédire, pour chaque site, la probabilité d'une inondation à partir de la pluie cumulée et de la pente. "
+            "Predict, for each site, the probability of a flood from cumulated rain and slope."
+        ),
+        rules="Une personne, un compte. Les données restent dans le cadre du défi. / One person, one account.",
+        participation="open",
+        teams_allowed=True,
+    )
+    services.public_file_add(
+        competition=competition,
+        user=host,
+        title="train.csv",
+        upload=_csv("id,rain_mm,slope_deg,flood", (f"{i},{r},{s},{y}" for i, r, s, y in train)),
+    )
+    services.public_file_add(
+        competition=competition,
+        user=host,
+        title="test.csv",
+        upload=_csv("id,rain_mm,slope_deg", (f"{i},{r},{s}" for i, r, s, _y in test)),
+    )
+    now = timezone.now()
+    phase = services.phase_add(
+        competition=competition,
+        user=host,
+        code="development",
+        name="Développement",
+        starts_at=now - timedelta(days=3),
+        ends_at=now + timedelta(days=20),
+        metric="roc_auc",
+        max_per_day=5,
+        max_total=100,
+    )
+    truth = "id,target\n" + "\n".join(f"{i},{y}" for i, _r, _s, y in test)
+    services.ground_truth_upload(phase=phase, user=host, data=truth.encode())
+    for skill, user in zip((0.9, 0.6, 0.3), participants, strict=False):
+        services.competition_join(competition=competition, user=user, accept_rules=True)
+        lines = []
+        for identifier, rain, slope, _flood in test:
+            guess = rain / 200 - slope / 60 if rng.random() < skill else rng.random()
+            lines.append(f"{identifier},{min(max(guess, 0.0), 1.0):.4f}")
+        services.submission_create(phase=phase, user=user, upload=_csv("id,prediction", lines))
+    return competition
