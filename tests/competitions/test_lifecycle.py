@@ -36,6 +36,36 @@ def test_an_invited_user_is_admitted_on_accepting_the_rules(competition, host):
     assert participant.status == Participant.Status.APPROVED
 
 
+def test_requests_decisions_and_invitations_are_emailed_in_the_recipients_language(
+    competition, host, mailoutbox, django_capture_on_commit_callbacks
+):
+    english = make_user("emma@example.org", full_name="Emma Stone")
+    english.preferred_language = "en"
+    english.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        participant = services.competition_join(competition=competition, user=english, accept_rules=True)
+    request = mailoutbox[-1]
+    assert request.to == [host.email] and "Emma Stone" in request.body
+    assert competition.get_host_url() in request.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participant_decide(participant=participant, user=host, approve=True)
+    assert mailoutbox[-1].to == ["emma@example.org"]
+    assert mailoutbox[-1].subject == "You are admitted to a competition"
+    assert competition.get_absolute_url() in mailoutbox[-1].body
+    french = make_user("paul@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participant_invite(competition=competition, user=host, email="paul@example.org")
+    assert mailoutbox[-1].to == ["paul@example.org"] and "invité" in mailoutbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = services.competition_join(
+            competition=competition, user=make_user("rex@example.org"), accept_rules=True
+        )
+        services.participant_decide(participant=refused, user=host, approve=False)
+    assert mailoutbox[-1].to == ["rex@example.org"]
+    assert len(mailoutbox) == 5  # a request, an admission, an invitation, a request, a refusal
+    assert french.participations.get().status == Participant.Status.INVITED
+
+
 def test_a_malformed_file_fails_with_its_reason_and_does_not_count(participant, phase):
     submission = services.submission_create(phase=phase, user=participant.user, upload=predictions({0: "cat"}))
     submission.refresh_from_db()
@@ -143,11 +173,54 @@ def test_teams_share_the_limits_and_the_leaderboard_line(competition, phase, par
     mate_participant = services.participant_decide(
         participant=competition.participants.get(user=mate), user=host, approve=True
     )
-    services.team_join_or_create(participant=participant, name="Les Chats")
-    services.team_join_or_create(participant=mate_participant, name="Les Chats")
+    team = services.team_create(participant=participant, name="Les Chats")
+    services.team_join(participant=mate_participant, code=team.join_code)
     participant.refresh_from_db()
     for user in (participant.user, mate, participant.user):
         services.submission_create(phase=phase, user=user, upload=predictions())
     with pytest.raises(services.LimitReached):
         services.submission_create(phase=phase, user=mate, upload=predictions())
     assert [(line.entrant, line.submissions) for line in leaderboard(phase)] == [("Les Chats", 3)]
+
+
+def test_a_team_is_joined_only_with_its_code_and_within_its_size(competition, phase, participant, host):
+    competition.max_team_size = 2
+    competition.save()
+
+    def admitted(email):
+        services.competition_join(competition=competition, user=make_user(email), accept_rules=True)
+        return services.participant_decide(
+            participant=competition.participants.get(user__email=email), user=host, approve=True
+        )
+
+    mate, third = admitted("mia@example.org"), admitted("tom@example.org")
+    team = services.team_create(participant=participant, name="Les Chats")
+    with pytest.raises(services.CompetitionError, match="existe déjà"):
+        services.team_create(participant=mate, name="  les   chats ")  # same name, other case and spaces
+    with pytest.raises(services.CompetitionError, match="code"):
+        services.team_join(participant=mate, code="not-the-code")
+    services.team_join(participant=mate, code=team.join_code)
+    with pytest.raises(services.CompetitionError, match="complète"):
+        services.team_join(participant=third, code=team.join_code)
+    services.team_leave(participant=mate)
+    services.team_join(participant=third, code=team.join_code)
+    assert sorted(m.user.email for m in team.members.all()) == ["paul@participant.example", "tom@example.org"]
+    services.submission_create(phase=phase, user=third.user, upload=predictions())
+    participant.refresh_from_db()
+    with pytest.raises(services.CompetitionError, match="plus changer"):
+        services.team_leave(participant=participant)  # a team-mate's submission binds the team too
+    kinds = list(competition.events.filter(kind__startswith="team").values_list("kind", flat=True))
+    assert kinds.count("team_joined") == 2 and "team_left" in kinds and "team_created" in kinds
+
+
+def test_an_empty_team_without_submissions_disappears(competition, participant):
+    team = services.team_create(participant=participant, name="Solo")
+    services.team_leave(participant=participant)
+    assert not competition.teams.filter(pk=team.pk).exists()
+    assert services.team_create(participant=participant, name="Solo").name == "Solo"
+
+
+def test_pending_participants_cannot_form_teams(competition):
+    pending = services.competition_join(competition=competition, user=make_user("ann@example.org"), accept_rules=True)
+    with pytest.raises(services.NotAllowed):
+        services.team_create(participant=pending, name="Early")

@@ -228,3 +228,33 @@ def test_demo_competition_is_open_with_scored_submissions(host, client):
     assert [line.entrant for line in lines] == ["Alice Skilled", "Bob Guess"]
     assert lines[0].score > lines[1].score > 0.5
     assert "Alice Skilled" in client.get(competition.get_absolute_url()).content.decode()
+
+
+def test_teams_through_the_page_and_the_api(competition, phase, participant, host, client, api_client):
+    mate = make_user("mia@example.org", full_name="Mia Mate")
+    services.competition_join(competition=competition, user=mate, accept_rules=True)
+    services.participant_decide(participant=competition.participants.get(user=mate), user=host, approve=True)
+    client.force_login(participant.user)
+    page = client.post(
+        f"/competitions/{competition.slug}/team/", {"action": "create", "name": "Les Chats"}, follow=True
+    ).content.decode()
+    code = competition.teams.get().join_code
+    assert "Les Chats" in page and code in page
+    api_client.force_authenticate(mate)
+    assert api_client.get(f"/api/v1/competitions/{competition.slug}/team/").status_code == 404
+    wrong = api_client.post(f"/api/v1/competitions/{competition.slug}/team/", {"action": "join", "code": "guess"})
+    assert wrong.status_code == 400 and "code" in wrong.json()["detail"]
+    joined = api_client.post(f"/api/v1/competitions/{competition.slug}/team/", {"action": "join", "code": code})
+    assert joined.status_code == 200
+    assert sorted(joined.json()["members"]) == ["Mia Mate", "Paul Participant"]
+    # Someone outside the team sees neither the code nor the members.
+    outsider = make_user("olga@example.org")
+    services.competition_join(competition=competition, user=outsider, accept_rules=True)
+    services.participant_decide(participant=competition.participants.get(user=outsider), user=host, approve=True)
+    client.force_login(outsider)
+    assert code not in client.get(competition.get_absolute_url()).content.decode()
+    services.submission_create(phase=phase, user=mate, upload=predictions())
+    board = api_client.get(f"/api/v1/competitions/{competition.slug}/phases/{phase.code}/leaderboard/").json()
+    assert [line["entrant"] for line in board] == ["Les Chats"]
+    left = api_client.post(f"/api/v1/competitions/{competition.slug}/team/", {"action": "leave"})
+    assert left.status_code == 400  # the team has submitted: membership is frozen

@@ -4,6 +4,7 @@ submissions for participants. Same services and permission rules as the pages.""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services
-from .access import access_submission, competition_by_slug, own_submissions, private_scores_visible
+from .access import access_submission, competition_by_slug, own_submissions, participant_of, private_scores_visible
 from .models import Competition, Phase
 from .selectors import leaderboard
 
@@ -34,6 +35,7 @@ class CompetitionOutput(serializers.Serializer):
     rules = serializers.CharField()
     participation = serializers.CharField()
     teams_allowed = serializers.BooleanField()
+    max_team_size = serializers.IntegerField(allow_null=True)
     phases = PhaseOutput(many=True, source="phases.all")
 
 
@@ -63,6 +65,21 @@ class SubmissionInput(serializers.Serializer):
 
 class JoinInput(serializers.Serializer):
     accept_rules = serializers.BooleanField()
+
+
+class TeamInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["create", "join", "leave"])
+    name = serializers.CharField(max_length=120, required=False, default="")
+    code = serializers.CharField(max_length=16, required=False, default="")
+
+
+class TeamOutput(serializers.Serializer):
+    name = serializers.CharField()
+    join_code = serializers.CharField(help_text="for the team-mates only: whoever holds it can join")
+    members = serializers.SerializerMethodField()
+
+    def get_members(self, team) -> list[str]:
+        return [member.user.full_name or member.user.email for member in team.members.select_related("user")]
 
 
 class LeaderboardLineOutput(serializers.Serializer):
@@ -101,6 +118,35 @@ class CompetitionJoinApi(APIView):
             competition=competition, user=request.user, accept_rules=serializer.validated_data["accept_rules"]
         )
         return Response({"status": participant.status})
+
+
+class MyTeamApi(APIView):
+    """The caller's team in a competition: read it, create one, join one with its code, or leave it."""
+
+    @extend_schema(responses={200: TeamOutput, 404: serializers.DictField()})
+    def get(self, request, slug: str):
+        participant = participant_of(request.user, competition_by_slug(slug))
+        if participant is None or participant.team is None:
+            return Response({"detail": _("You are not in a team.")}, status=404)
+        return Response(TeamOutput(participant.team).data)
+
+    @extend_schema(request=TeamInput, responses={200: TeamOutput, 204: None})
+    def post(self, request, slug: str):
+        competition = competition_by_slug(slug)
+        participant = participant_of(request.user, competition)
+        if participant is None:
+            raise services.NotAllowed(_("Join the competition first."))
+        serializer = TeamInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["action"] == "leave":
+            services.team_leave(participant=participant)
+            return Response(status=204)
+        if data["action"] == "create":
+            team = services.team_create(participant=participant, name=data["name"])
+        else:
+            team = services.team_join(participant=participant, code=data["code"])
+        return Response(TeamOutput(team).data)
 
 
 class SubmissionCreateApi(APIView):
@@ -154,5 +200,5 @@ class LeaderboardApi(APIView):
         phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
         private = request.query_params.get("private") in ("1", "true")
         if private and not private_scores_visible(request.user, phase_obj):
-            return Response({"detail": "The private leaderboard is revealed when the phase ends."}, status=403)
+            return Response({"detail": _("The private leaderboard is revealed when the phase ends.")}, status=403)
         return Response(LeaderboardLineOutput(leaderboard(phase_obj, private=private), many=True).data)

@@ -53,6 +53,7 @@ class BundleSpec(_Strict):
     rules: str = ""
     participation: Literal["open", "closed"] = "open"
     teams: bool = False
+    max_team_size: int | None = Field(default=None, ge=1, le=100)
     public_files: list[FileSpec] = Field(default_factory=list)
     phases: list[PhaseSpec] = Field(min_length=1)
 
@@ -164,6 +165,7 @@ def competition_from_bundle(*, user, data: bytes, application=None) -> Competiti
         rules=spec.rules,
         participation=spec.participation,
         teams_allowed=spec.teams,
+        max_team_size=spec.max_team_size,
         application=application,
     )
     for item in spec.public_files:

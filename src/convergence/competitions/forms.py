@@ -13,6 +13,9 @@ class CompetitionForm(forms.Form):
     rules = forms.CharField(label=_("Rules"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     participation = forms.ChoiceField(label=_("Participation"), choices=Competition.Participation.choices)
     teams_allowed = forms.BooleanField(label=_("Teams allowed"), required=False)
+    max_team_size = forms.IntegerField(
+        label=_("Largest team (members)"), min_value=1, max_value=100, required=False, help_text=_("Empty: no limit.")
+    )
     application = forms.ChoiceField(label=_("Challenge (format 1)"), required=False)
 
     def __init__(self, *args, applications=(), **kwargs):
@@ -60,5 +63,9 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email of the person to invite"))
 
 
-class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Team name (created if new)"), max_length=120)
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new team"), max_length=120)
+
+
+class TeamJoinForm(forms.Form):
+    code = forms.CharField(label=_("Join code given by a member"), max_length=16)

@@ -46,6 +46,7 @@ def competition_new(request):
                 rules=data["rules"],
                 participation=data["participation"],
                 teams_allowed=data["teams_allowed"],
+                max_team_size=data["max_team_size"],
                 application=_chosen_application(request.user, data["application"]),
             )
             messages.success(request, _("Competition created: add its phases and data."))

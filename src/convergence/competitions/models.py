@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -27,6 +29,9 @@ class Competition(models.Model):
         _("participation"), max_length=8, choices=Participation.choices, default=Participation.OPEN
     )
     teams_allowed = models.BooleanField(_("teams allowed"), default=False)
+    max_team_size = models.PositiveSmallIntegerField(
+        _("largest team"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
     call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions")
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
@@ -43,6 +48,9 @@ class Competition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("competitions:detail", kwargs={"slug": self.slug})
+
+    def get_host_url(self) -> str:
+        return reverse("competitions:host", kwargs={"slug": self.slug})
 
 
 class Phase(models.Model):
@@ -117,9 +125,16 @@ class PublicFile(models.Model):
         return self.title
 
 
+def new_join_code() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters: guessing one is out of reach
+
+
 class Team(models.Model):
+    """Created by a participant; others join with its code, which only the members see."""
+
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team name"), max_length=120)
+    join_code = models.CharField(_("join code"), max_length=16, default=new_join_code)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -45,6 +45,12 @@ def record(competition: Competition, actor, kind: str, **details) -> None:
     CompetitionEvent.objects.create(competition=competition, actor=actor, kind=kind, details=details)
 
 
+def _notify(participant: Participant, kind: str) -> None:
+    from .tasks import notify_participation  # the tasks module imports this one
+
+    transaction.on_commit(lambda: notify_participation.delay(participant.pk, kind))
+
+
 def may_host(user, application: Application | None) -> bool:
     """The organiser, or the carrier of a format-1 challenge (the format hosted as a competition)."""
     if user_is_organiser(user):
@@ -81,12 +87,15 @@ def competition_create(
     rules: str = "",
     participation: str = Competition.Participation.OPEN,
     teams_allowed: bool = False,
+    max_team_size: int | None = None,
     application: Application | None = None,
 ) -> Competition:
     if not may_host(user, application):
         raise NotAllowed(_("Only the organisers and carriers of a competition-format challenge host competitions."))
     if participation not in Competition.Participation.values:
         raise CompetitionError(_("Participation is open or closed."))
+    if max_team_size is not None and max_team_size < 1:
+        raise CompetitionError(_("A team has at least one member."))
     competition = Competition.objects.create(
         slug=_unique_slug(title),
         title=title.strip()[:200],
@@ -94,6 +103,7 @@ def competition_create(
         rules=rules,
         participation=participation,
         teams_allowed=teams_allowed,
+        max_team_size=max_team_size if teams_allowed else None,
         application=application,
         call=application.call if application else None,
         host=user,
@@ -226,6 +236,8 @@ def competition_join(*, competition: Competition, user, accept_rules: bool) -> P
         competition=competition, user=user, defaults={"status": status, "accepted_rules_at": timezone.now()}
     )
     record(competition, user, "joined" if status == Participant.Status.APPROVED else "requested")
+    if status == Participant.Status.PENDING:
+        _notify(participant, "requested")
     return participant
 
 
@@ -235,7 +247,9 @@ def participant_decide(*, participant: Participant, user, approve: bool) -> Part
         raise NotAllowed(_("Only the host admits participants."))
     participant.status = Participant.Status.APPROVED if approve else Participant.Status.REJECTED
     participant.save(update_fields=["status"])
-    record(participant.competition, user, "approved" if approve else "refused", participant=participant.user.email)
+    kind = "approved" if approve else "refused"
+    record(participant.competition, user, kind, participant=participant.user.email)
+    _notify(participant, kind)
     return participant
 
 
@@ -256,26 +270,82 @@ def participant_invite(*, competition: Competition, user, email: str) -> Partici
         participant.status = Participant.Status.APPROVED
         participant.save(update_fields=["status"])
     record(competition, user, "invited", participant=invitee.email)
+    _notify(participant, "invited" if participant.status == Participant.Status.INVITED else "approved")
     return participant
 
 
-@transaction.atomic
-def team_join_or_create(*, participant: Participant, name: str) -> Team:
-    competition = participant.competition
-    if not competition.teams_allowed:
+def _team_changeable(participant: Participant) -> None:
+    if not participant.competition.teams_allowed:
         raise CompetitionError(_("This competition has no teams."))
-    name = name.strip()[:120]
+    if participant.status != Participant.Status.APPROVED or participant.accepted_rules_at is None:
+        raise NotAllowed(_("Only admitted participants form teams."))
+    if participant.submissions.exists() or (participant.team_id and participant.team.submissions.exists()):
+        raise CompetitionError(_("You or your team have submitted already: you can no longer change team."))
+
+
+def _leave_current_team(participant: Participant) -> None:
+    team = participant.team
+    participant.team = None
+    participant.save(update_fields=["team"])
+    if team is not None and not team.members.exists() and not team.submissions.exists():
+        team.delete()  # nobody left and nothing submitted: the name is free again
+
+
+@transaction.atomic
+def team_create(*, participant: Participant, name: str) -> Team:
+    _team_changeable(participant)
+    competition = participant.competition
+    name = " ".join(name.split())[:120]
     if not name:
         raise CompetitionError(_("Give the team a name."), field_errors={"name": [_("Required.")]})
-    if participant.submissions.exists():
-        raise CompetitionError(_("You have submitted already: you can no longer change team."))
-    team, _created = Team.objects.get_or_create(
-        competition=competition, name=name, defaults={"created_by": participant.user}
-    )
+    if Team.objects.filter(competition=competition, name__iexact=name).exists():
+        raise CompetitionError(
+            _("A team named “%(name)s” exists already: ask its members for its join code, or choose another name.")
+            % {"name": name},
+            field_errors={"name": [_("Name taken.")]},
+        )
+    _leave_current_team(participant)
+    team = Team.objects.create(competition=competition, name=name, created_by=participant.user)
     participant.team = team
     participant.save(update_fields=["team"])
-    record(competition, participant.user, "team_joined", team=name)
+    record(competition, participant.user, "team_created", team=name)
     return team
+
+
+@transaction.atomic
+def team_join(*, participant: Participant, code: str) -> Team:
+    """Join with the code a member passed on: nobody enters a team without its members' consent."""
+    _team_changeable(participant)
+    competition = participant.competition
+    team = Team.objects.select_for_update().filter(competition=competition, join_code=code.strip()).first()
+    if team is None:
+        raise CompetitionError(
+            _("No team of this competition has this code: ask a member of the team for it."),
+            field_errors={"code": [_("Unknown code.")]},
+        )
+    if team.pk == participant.team_id:
+        return team
+    size = team.members.count()
+    if competition.max_team_size and size >= competition.max_team_size:
+        raise CompetitionError(
+            _("The team “%(name)s” is full (%(count)d members at most).")
+            % {"name": team.name, "count": competition.max_team_size}
+        )
+    _leave_current_team(participant)
+    participant.team = team
+    participant.save(update_fields=["team"])
+    record(competition, participant.user, "team_joined", team=team.name)
+    return team
+
+
+@transaction.atomic
+def team_leave(*, participant: Participant) -> None:
+    _team_changeable(participant)
+    if participant.team is None:
+        return
+    name = participant.team.name
+    _leave_current_team(participant)
+    record(participant.competition, participant.user, "team_left", team=name)
 
 
 def active_participant(*, competition: Competition, user) -> Participant:
@@ -308,8 +378,10 @@ def _counted(phase: Phase, participant: Participant):
 def submission_create(*, phase: Phase, user, upload: UploadedFile, description: str = "") -> Submission:
     competition = phase.competition
     participant = active_participant(competition=competition, user=user)
-    # Lock the participant's row: two uploads at once cannot both pass the limit.
+    # Lock the entrant's row: two uploads at once (two team-mates included) cannot both pass the limit.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    if participant.team_id:
+        Team.objects.select_for_update().filter(pk=participant.team_id).first()
     now = timezone.now()
     if not phase.starts_at <= now < phase.ends_at:
         raise NotAllowed(_("This phase is not open for submissions."))

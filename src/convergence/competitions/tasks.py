@@ -1,6 +1,9 @@
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext_lazy, override
 
+from .models import Participant
 from .runner import ScoringInterrupted, submission_score
 from .services import stale_submissions_requeue
 
@@ -24,3 +27,51 @@ def score_submission(self, submission_id: int) -> str:
 @shared_task(acks_late=True)
 def requeue_stale_submissions() -> int:
     return stale_submissions_requeue()
+
+
+# kind: (recipient, subject, body); read in the recipient's language when the message is built.
+PARTICIPATION_MESSAGES = {
+    "requested": (
+        "host",
+        gettext_lazy("A request to join your competition"),
+        gettext_lazy(
+            "Hello,\n\n%(person)s asks to take part in “%(competition)s”.\n"
+            "Approve or refuse the request on the host page: %(link)s\n\nThe Convergence team"
+        ),
+    ),
+    "approved": (
+        "participant",
+        gettext_lazy("You are admitted to a competition"),
+        gettext_lazy(
+            "Hello,\n\nThe host of “%(competition)s” has admitted you: you can now download the data and submit.\n"
+            "%(link)s\n\nThe Convergence team"
+        ),
+    ),
+    "refused": (
+        "participant",
+        gettext_lazy("Your request to join a competition"),
+        gettext_lazy("Hello,\n\nThe host of “%(competition)s” has not accepted your request.\n\nThe Convergence team"),
+    ),
+    "invited": (
+        "participant",
+        gettext_lazy("An invitation to a competition"),
+        gettext_lazy(
+            "Hello,\n\nYou are invited to take part in “%(competition)s”.\n"
+            "Accept the rules on the competition page to join: %(link)s\n\nThe Convergence team"
+        ),
+    ),
+}
+
+
+@shared_task(acks_late=True)
+def notify_participation(participant_id: int, kind: str) -> None:
+    """Tell the participant what the host decided, or the host that someone asks to join, in their language."""
+    participant = Participant.objects.select_related("competition__host", "user", "team").get(pk=participant_id)
+    competition = participant.competition
+    audience, subject, body = PARTICIPATION_MESSAGES[kind]
+    to_host = audience == "host"
+    recipient = competition.host if to_host else participant.user
+    link = settings.SITE_URL + (competition.get_host_url() if to_host else competition.get_absolute_url())
+    values = {"competition": competition.title, "link": link, "person": participant.entrant_name}
+    with override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        send_mail(str(subject), str(body) % values, None, [recipient.email])

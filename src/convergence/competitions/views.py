@@ -24,7 +24,7 @@ from .access import (
     participant_of,
     private_scores_visible,
 )
-from .forms import JoinForm, SubmitForm, TeamForm
+from .forms import JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
 from .models import Competition, Phase
 from .selectors import leaderboard
 
@@ -70,7 +70,8 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_host": services.is_host(request.user, competition),
             "join_form": JoinForm(),
             "submit_form": SubmitForm(),
-            "team_form": TeamForm(),
+            "team_create_form": TeamCreateForm(),
+            "team_join_form": TeamJoinForm(),
             "submissions": own_submissions(request.user, competition)[:50],
         },
     )
@@ -97,17 +98,29 @@ def competition_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_join(request: HttpRequest, slug: str) -> HttpResponse:
+def team_change(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create a team, join one with its code, or leave it (until one's first submission)."""
     competition = competition_by_slug(slug)
     participant = participant_of(request.user, competition)
-    form = TeamForm(request.POST)
-    if participant and form.is_valid():
+    if participant is None:
+        messages.error(request, _("Join the competition first."))
+        return redirect(competition)
+    action = request.POST.get("action")
+    if action == "create" and (form := TeamCreateForm(request.POST)).is_valid():
+        name = form.cleaned_data["name"]
         _attempt(
             request,
-            lambda: services.team_join_or_create(participant=participant, name=form.cleaned_data["name"]),
-            _("You are in the team."),
+            lambda: services.team_create(participant=participant, name=name),
+            _("Team created: give its join code to your team-mates."),
         )
-    return redirect(competition)
+    elif action == "join" and (form := TeamJoinForm(request.POST)).is_valid():
+        code = form.cleaned_data["code"]
+        _attempt(request, lambda: services.team_join(participant=participant, code=code), _("You are in the team."))
+    elif action == "leave":
+        _attempt(request, lambda: services.team_leave(participant=participant), _("You have left the team."))
+    else:
+        messages.error(request, _("Fill in the team's name or its join code."))
+    return redirect(f"{competition.get_absolute_url()}#team")
 
 
 @login_required

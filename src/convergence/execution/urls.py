@@ -1,12 +1,11 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from convergence.labels.converters import LabelIdentifierConverter
+from convergence.labels import converters  # noqa: F401  (registers <label_id:>)
 
 from . import programme_views, views
 
 app_name = "execution"
 
-register_converter(LabelIdentifierConverter, "label_id")
 
 urlpatterns = [
     path("label/<label_id:identifier>/reports/<slug:milestone>/", views.report_edit, name="report"),

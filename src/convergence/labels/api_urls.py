@@ -1,10 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from convergence.labels.converters import LabelIdentifierConverter
+from convergence.labels import converters  # noqa: F401  (registers <label_id:>)
 
 from . import api
-
-register_converter(LabelIdentifierConverter, "label_id")
 
 urlpatterns = [
     path("labels/", api.LabelListApi.as_view(), name="labels"),

@@ -1,12 +1,11 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from convergence.labels.converters import LabelIdentifierConverter
+from convergence.labels import converters  # noqa: F401  (registers <label_id:>)
 
 from . import catalogue, views
 
 app_name = "labels"
 
-register_converter(LabelIdentifierConverter, "label_id")
 
 urlpatterns = [
     path("labels/manage/<slug:slug>/", views.labels_manage, name="manage"),
