@@ -39,3 +39,14 @@ def test_compiled_catalogue_matches_the_sources():
     compiled = {key[0] if isinstance(key, tuple) else key for key in catalogue}
     missing = [f["msgid"] for f, _ in po_entries() if f["msgid"] not in compiled]
     assert missing == [], "run `make messages`"
+
+
+def test_a_label_colon_follows_each_languages_typography():
+    from django.template import Context, Template
+    from django.utils.translation import override
+
+    template = Template('{% load i18n convergence_tags %}{% translate "Mean" %}{% colon %} 2')
+    with override("fr"):
+        assert template.render(Context()) == "Moyenne\u00a0: 2"
+    with override("en"):
+        assert template.render(Context()) == "Mean: 2"

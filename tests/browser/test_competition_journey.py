@@ -54,7 +54,7 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     # The participant asks to take part…
     participant_context, participant_page = log_in(browser, live_server, participant.email)
     participant_page.goto(f"{live_server.url}/competitions/chats-et-chiens/")
-    participant_page.check("#id_accept_rules")
+    participant_page.locator("label[for=id_accept_rules]").click()  # the DSFR label covers its box
     participant_page.get_by_role("button", name="Demander à participer").click()
     participant_page.get_by_text("Votre demande attend l'accord de l'hôte.").wait_for()
 

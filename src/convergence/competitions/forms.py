@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
 
 from .metrics import metric_choices
 from .models import Competition
 
 
-class CompetitionForm(forms.Form):
+class CompetitionForm(DsfrBaseForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     rules = forms.CharField(label=_("Rules"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
@@ -25,7 +26,7 @@ class CompetitionForm(forms.Form):
         ]
 
 
-class BundleForm(forms.Form):
+class BundleForm(DsfrBaseForm):
     bundle = forms.FileField(label=_("Bundle (zip with competition.yaml)"))
     application = forms.ChoiceField(label=_("Challenge (format 1)"), required=False)
 
@@ -36,7 +37,7 @@ class BundleForm(forms.Form):
         ]
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(DsfrBaseForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -45,27 +46,27 @@ class PhaseForm(forms.Form):
     max_total = forms.IntegerField(label=_("Submissions in total"), min_value=1, initial=100)
 
 
-class FileForm(forms.Form):
+class FileForm(DsfrBaseForm):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File"))
 
 
-class JoinForm(forms.Form):
+class JoinForm(DsfrBaseForm):
     accept_rules = forms.BooleanField(label=_("I accept the rules of the competition"))
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(DsfrBaseForm):
     file = forms.FileField(label=_("Predictions (CSV)"))
     description = forms.CharField(label=_("Description (optional)"), max_length=200, required=False)
 
 
-class InviteForm(forms.Form):
+class InviteForm(DsfrBaseForm):
     email = forms.EmailField(label=_("Email of the person to invite"))
 
 
-class TeamCreateForm(forms.Form):
+class TeamCreateForm(DsfrBaseForm):
     name = forms.CharField(label=_("Name of the new team"), max_length=120)
 
 
-class TeamJoinForm(forms.Form):
+class TeamJoinForm(DsfrBaseForm):
     code = forms.CharField(label=_("Join code given by a member"), max_length=16)

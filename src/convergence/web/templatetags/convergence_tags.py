@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from convergence.applications.countries import country_name
 from convergence.calls.i18n import localize
@@ -47,3 +47,9 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: French puts a non-breaking space before it, English does not."""
+    return "\u00a0:" if (get_language() or "fr").startswith("fr") else ":"
