@@ -44,3 +44,41 @@ def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, 
     assert [message.subject for message in mail.outbox] == [
         f"Récépissé {submission.receipt_number} : votre dossier a été déposé"
     ]
+
+
+@pytest.mark.broker
+def test_a_submission_is_scored_by_a_worker_through_the_broker(transactional_db, real_broker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from convergence.competitions import services as competitions
+    from convergence.competitions.models import Submission
+    from tests.competitions.conftest import TRUTH, predictions
+
+    host = make_user("host-worker@example.org", is_organiser=True)
+    competition = competitions.competition_create(user=host, title="Worker test", participation="open")
+    now = timezone.now()
+    phase = competitions.phase_add(
+        competition=competition,
+        user=host,
+        code="dev",
+        name="Dev",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=1),
+        metric="accuracy",
+        max_per_day=5,
+        max_total=10,
+    )
+    competitions.ground_truth_upload(phase=phase, user=host, data=TRUTH.encode())
+    player = make_user("player-worker@example.org")
+    competitions.competition_join(competition=competition, user=player, accept_rules=True)
+    with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        submission = competitions.submission_create(phase=phase, user=player, upload=predictions())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            submission.refresh_from_db()
+            if submission.status in (Submission.Status.SCORED, Submission.Status.FAILED):
+                break
+            time.sleep(0.2)
+    assert (submission.status, submission.public_score, submission.attempts) == (Submission.Status.SCORED, 1.0, 1)

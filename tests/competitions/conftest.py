@@ -23,9 +23,9 @@ def predictions(rows: dict[int, str] | None = None, header: str = "id,prediction
 @pytest.fixture(autouse=True)
 def scoring_right_away(monkeypatch):
     """Tests run inside one transaction that never commits: score as soon as a submission is queued."""
-    from convergence.competitions.tasks import score_submission
+    from convergence.competitions.tasks import queue_scoring
 
-    monkeypatch.setattr(services, "_queue", lambda ids: [score_submission.delay(pk) for pk in ids])
+    monkeypatch.setattr(services, "_queue", lambda ids: [queue_scoring(pk) for pk in ids])
 
 
 def queued_again(submission):

@@ -224,3 +224,12 @@ def test_pending_participants_cannot_form_teams(competition):
     pending = services.competition_join(competition=competition, user=make_user("ann@example.org"), accept_rules=True)
     with pytest.raises(services.NotAllowed):
         services.team_create(participant=pending, name="Early")
+
+
+def test_scoring_runs_are_queued_with_the_configured_time_limit(settings):
+    from convergence.competitions import tasks
+
+    settings.SCORING_TIME_LIMIT_SECONDS = 120
+    with mock.patch.object(tasks.score_submission, "apply_async") as queued:
+        tasks.queue_scoring(7)
+    queued.assert_called_once_with((7,), time_limit=120, soft_time_limit=110)

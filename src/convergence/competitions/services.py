@@ -433,10 +433,10 @@ def submission_select(*, submission: Submission, user) -> Submission:
 
 
 def _queue(submission_ids: list[int]) -> None:
-    from .tasks import score_submission
+    from .tasks import queue_scoring
 
     for pk in submission_ids:
-        transaction.on_commit(lambda pk=pk: score_submission.delay(pk))
+        transaction.on_commit(lambda pk=pk: queue_scoring(pk))
 
 
 def stale_submissions_requeue(*, now: datetime | None = None) -> int:

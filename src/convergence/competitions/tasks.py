@@ -8,20 +8,24 @@ from .runner import ScoringInterrupted, submission_score
 from .services import stale_submissions_requeue
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    time_limit=settings.SCORING_TIME_LIMIT_SECONDS,
-    soft_time_limit=settings.SCORING_TIME_LIMIT_SECONDS - 10,
-    max_retries=settings.SCORING_MAX_ATTEMPTS,
-)
+def scoring_time_limits() -> dict[str, int]:
+    # Read when a run is queued, not at import: settings stay settings (and tests may change them).
+    limit = settings.SCORING_TIME_LIMIT_SECONDS
+    return {"time_limit": limit, "soft_time_limit": max(limit - 10, 1)}
+
+
+# max_retries=None: the runner counts attempts itself (SCORING_MAX_ATTEMPTS) and then fails the submission.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def score_submission(self, submission_id: int) -> str:
     """Acknowledged only when done: a worker killed mid-way leaves the message to another worker."""
     try:
         return submission_score(submission_id)
     except ScoringInterrupted as error:
-        raise self.retry(exc=error, countdown=5) from error
+        raise self.retry(exc=error, countdown=5, **scoring_time_limits()) from error
+
+
+def queue_scoring(submission_id: int):
+    return score_submission.apply_async((submission_id,), **scoring_time_limits())
 
 
 @shared_task(acks_late=True)
