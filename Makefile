@@ -26,6 +26,7 @@ test: install chromium lint
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=convergence.settings_test
 
 format: install

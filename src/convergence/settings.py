@@ -192,7 +192,7 @@ STORAGES = {
     },
 }
 if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
-    STORAGES["default"]["OPTIONS"] = {
+    STORAGES["default"]["OPTIONS"] = {  # type: ignore[assignment]
         "bucket_name": os.environ.get("S3_BUCKET", ""),
         "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
         "default_acl": "private",

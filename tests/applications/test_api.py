@@ -149,3 +149,15 @@ def test_attachment_upload_and_removal(token_client, call):
     assert refused.json()["code"] == "attachment_rejected"
     assert token_client.delete(f"{URL}{pk}/attachments/{attachment_id}/").status_code == 204
     assert token_client.get(f"{URL}{pk}/").json()["attachments"] == []
+
+
+def test_country_codes_are_stored_upper_case_whatever_the_case_sent(token_client, call):
+    payload = {
+        "call": call.slug,
+        "carrier_country": "sn",
+        "partners": [{"organisation": "Lagos NLP", "organisation_type": "nonprofit", "country": "ng"}],
+        "datasets": [{"name": "Corpus wolof", "origin_country": "Sn"}],
+    }
+    body = token_client.post(URL, payload, format="json").json()
+    assert body["carrier_country"] == "SN"
+    assert body["partners"][0]["country"] == "NG" and body["datasets"][0]["origin_country"] == "SN"

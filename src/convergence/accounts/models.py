@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -35,7 +35,7 @@ class User(AbstractUser):
         FRENCH = "fr", _("French")
         ENGLISH = "en", _("English")
 
-    username = None
+    username = None  # type: ignore[assignment]  # the email is the login
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -46,10 +46,10 @@ class User(AbstractUser):
     is_committee_member = models.BooleanField(_("committee member"), default=False)
     expertise_keywords = models.CharField(_("expertise keywords"), max_length=500, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc,assignment]  # email-based, unlike Django's
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")

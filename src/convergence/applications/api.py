@@ -24,23 +24,30 @@ from .rules import country_is_known
 from .selectors import applications_of_owner
 
 
-def _country(value: str) -> str:
-    value = value.upper()
-    if value and not country_is_known(value):
-        raise serializers.ValidationError(_("Unknown country code (ISO 3166 alpha-2 expected, e.g. FR)."))
-    return value
+class CountryField(serializers.CharField):
+    """An ISO 3166 alpha-2 code, stored upper-case whatever the case sent ("fr" becomes "FR")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        value = super().to_internal_value(data).upper()
+        if value and not country_is_known(value):
+            raise serializers.ValidationError(_("Unknown country code (ISO 3166 alpha-2 expected, e.g. FR)."))
+        return value
 
 
 class PartnerSerializer(serializers.Serializer):
     organisation = serializers.CharField(max_length=200)
     organisation_type = serializers.ChoiceField(choices=OrganisationType.choices)
-    country = serializers.CharField(max_length=2, min_length=2, validators=[_country])
+    country = CountryField(min_length=2)
     role = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
 class DatasetSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    origin_country = serializers.CharField(max_length=2, min_length=2, validators=[_country])
+    origin_country = CountryField(min_length=2)
     licence = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
 
 
@@ -62,7 +69,7 @@ class ApplicationFieldsInput(serializers.Serializer):
     expected_results = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     carrier_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
     carrier_type = serializers.ChoiceField(choices=OrganisationType.choices, allow_blank=True, required=False)
-    carrier_country = serializers.CharField(max_length=2, allow_blank=True, required=False, validators=[_country])
+    carrier_country = CountryField(allow_blank=True, required=False)
     contact_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
     contact_email = serializers.EmailField(allow_blank=True, required=False)
     contact_phone = serializers.CharField(max_length=40, allow_blank=True, required=False)
@@ -151,7 +158,7 @@ class ApplicationOutput(serializers.Serializer):
 
     @extend_schema(responses=AttachmentOutput(many=True))
     def get_attachments(self, application) -> list[dict]:
-        return AttachmentOutput(application.attachments.filter(removed_at__isnull=True), many=True).data
+        return list(AttachmentOutput(application.attachments.filter(removed_at__isnull=True), many=True).data)
 
 
 def changes_from_input(call: Call, data: dict) -> dict:

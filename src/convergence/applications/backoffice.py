@@ -32,13 +32,19 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        every = [("", _("All"))]
-        self.fields["status"].choices = every + list(Application.Status.choices)
-        self.fields["theme"].choices = every + [(t.code, t.label) for t in call.themes.all()]
-        self.fields["format"].choices = every + [(f.code, f"{f.number}. {f.label}") for f in call.formats.all()]
-        self.fields["domain"].choices = every + [(d.code, d.label) for d in call.domains.all()]
-        self.fields["country"].choices = every + country_choices()[1:]
-        self.fields["criterion"].choices = every + [(c.code, f"{c.number}. {c.label}") for c in call.criteria.all()]
+        every: list[tuple[str, object]] = [("", _("All"))]
+        choices: dict[str, list] = {
+            "status": list(Application.Status.choices),
+            "theme": [(t.code, t.label) for t in call.themes.all()],
+            "format": [(f.code, f"{f.number}. {f.label}") for f in call.formats.all()],
+            "domain": [(d.code, d.label) for d in call.domains.all()],
+            "country": country_choices()[1:],
+            "criterion": [(c.code, f"{c.number}. {c.label}") for c in call.criteria.all()],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = every + options
 
     def filters(self) -> BackofficeFilters:
         if not self.is_valid():

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ErrorCode(StrEnum):
@@ -22,9 +27,11 @@ class ApplicationError(Exception):
     status = 400
     default_message = _("This action is not possible.")
 
-    def __init__(self, message=None, *, field_errors: dict[str, list[str]] | None = None):
+    def __init__(self, message=None, *, field_errors: Mapping[str, Sequence[StrOrPromise]] | None = None):
         self.message = message or self.default_message
-        self.field_errors = field_errors or {}
+        self.field_errors: dict[str, list[StrOrPromise]] = {
+            name: list(problems) for name, problems in (field_errors or {}).items()
+        }
         super().__init__(str(self.message))
 
 

@@ -172,7 +172,7 @@ class CriteriaForm(StepForm):
 
     @classmethod
     def initial_from(cls, application: Application) -> dict:
-        initial = {"version": application.version}
+        initial: dict[str, object] = {"version": application.version}
         for claim in application.claims.select_related("criterion"):
             initial[f"claim_{claim.criterion.code}"] = True
             initial[f"justification_{claim.criterion.code}"] = claim.justification

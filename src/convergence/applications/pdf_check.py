@@ -34,11 +34,12 @@ def pdf_problem(upload: UploadedFile) -> str | None:
 
 def size_problem(upload: UploadedFile, limit: int) -> str | None:
     """A message if the file is over `limit` bytes, else None."""
-    if upload.size <= limit:
+    size = upload.size or 0
+    if size <= limit:
         return None
     return _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.") % {
         "name": upload.name,
-        "size": upload.size / 1024 / 1024,
+        "size": size / 1024 / 1024,
         "limit": limit // 1024 // 1024,
     }
 

@@ -298,7 +298,7 @@ def attachment_add(*, application: Application, user, upload: UploadedFile) -> A
     attachment = Attachment(
         application=application,
         original_name=(upload.name or "document.pdf")[-255:],
-        size=upload.size,
+        size=upload.size or 0,
         sha256=sha256_of(upload),
         uploaded_by=user,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -205,7 +207,7 @@ def _attachments_step(request: HttpRequest, application: Application) -> HttpRes
 
 
 def _review_step(request: HttpRequest, application: Application) -> HttpResponse:
-    problems = application_problems(application)
+    problems: Mapping[str, Sequence[object]] = application_problems(application)
     if request.method == "POST":
         form = SubmitForm(request.POST)
         if form.is_valid():

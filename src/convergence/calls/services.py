@@ -23,6 +23,10 @@ def demo_shift_days(definition: CallDefinition, *, today: date | None = None) ->
 def _at(definition: CallDefinition, value: datetime | date | None, shift_days: int) -> datetime | None:
     if value is None:
         return None
+    return _required_at(definition, value, shift_days)
+
+
+def _required_at(definition: CallDefinition, value: datetime | date, shift_days: int) -> datetime:
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.min)
     # Shift the wall-clock time, then attach the zone, so 23:59:59 stays 23:59:59 across DST.
@@ -75,8 +79,8 @@ def call_load(
             "purpose": definition.purpose,
             "audience": definition.audience,
             "timezone": definition.timezone,
-            "opens_at": _at(definition, definition.applications_open, shift),
-            "closes_at": _at(definition, definition.applications_close, shift),
+            "opens_at": _required_at(definition, definition.applications_open, shift),
+            "closes_at": _required_at(definition, definition.applications_close, shift),
             "receipt_prefix": definition.receipt_prefix,
             "summary_max_length": definition.summary_max_length,
             "max_themes": definition.max_themes,
@@ -90,7 +94,10 @@ def call_load(
             "is_demo": demo,
         },
     )
-    no_extra = lambda item: {}  # noqa: E731
+
+    def no_extra(item) -> dict:
+        return {}
+
     _sync_items(call, Theme, definition.themes, no_extra)
     _sync_items(call, PriorityDomain, definition.priority_domains, no_extra)
     _sync_items(

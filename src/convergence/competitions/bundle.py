@@ -168,12 +168,10 @@ def competition_from_bundle(*, user, data: bytes, application=None) -> Competiti
         max_team_size=spec.max_team_size,
         application=application,
     )
-    for item in spec.public_files:
-        content = bundle.read(item.path)
-        upload = SimpleUploadedFile(PurePosixPath(item.path).name, content)
-        public_file_add(
-            competition=competition, user=user, title=item.title or PurePosixPath(item.path).name, upload=upload
-        )
+    for public in spec.public_files:
+        name = PurePosixPath(public.path).name
+        upload = SimpleUploadedFile(name, bundle.read(public.path))
+        public_file_add(competition=competition, user=user, title=public.title or name, upload=upload)
     for item in spec.phases:
         phase = phase_add(
             competition=competition,

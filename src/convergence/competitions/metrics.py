@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 from sklearn import metrics as sk
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Metric:
     key: str
-    name: str
+    name: StrOrPromise
     kind: str
     higher_is_better: bool
     compute: Callable[..., float]
@@ -64,5 +68,5 @@ REGISTRY: dict[str, Metric] = {
 }
 
 
-def metric_choices() -> list[tuple[str, str]]:
+def metric_choices() -> list[tuple[str, StrOrPromise]]:
     return [(metric.key, metric.name) for metric in REGISTRY.values()]

@@ -31,6 +31,10 @@ def submission_score(submission_id: int) -> str:
     phase = submission.phase
     truth_row = phase.ground_truths.first()
     language = submission.participant.user.preferred_language or settings.LANGUAGE_CODE
+    if truth_row is None:  # submissions are refused before a ground truth exists; kept safe all the same
+        with override(language):
+            _finish(submission_id, status=Submission.Status.FAILED, error=_("This phase has no test set yet."))
+        return "failed"
     try:
         truth = load_ground_truth(truth_row.parquet.path, truth_row.version, phase.metric)
         with submission.file.open("rb") as handle:

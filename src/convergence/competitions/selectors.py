@@ -48,7 +48,7 @@ def leaderboard(phase: Phase, *, private: bool = False) -> list[LeaderboardLine]
     )
     lines = []
     for position, (key, submission) in enumerate(ordered, start=1):
-        entrant = submission.team.name if submission.team_id else submission.participant.entrant_name
+        entrant = submission.team.name if submission.team else submission.participant.entrant_name
         lines.append(
             LeaderboardLine(
                 position, entrant, getattr(submission, field), counts[key], submission.created_at, submission.pk

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zoneinfo
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -209,7 +210,7 @@ def public_file_add(*, competition: Competition, user, title: str, upload: Uploa
         competition=competition,
         title=(title or upload.name or "data")[:200],
         original_name=(upload.name or "data")[-255:],
-        size=upload.size,
+        size=upload.size or 0,
         sha256=sha256_of(upload),
     )
     public.file.save(slugify(upload.name or "data")[:80] or "data", upload, save=False)
@@ -279,7 +280,7 @@ def _team_changeable(participant: Participant) -> None:
         raise CompetitionError(_("This competition has no teams."))
     if participant.status != Participant.Status.APPROVED or participant.accepted_rules_at is None:
         raise NotAllowed(_("Only admitted participants form teams."))
-    if participant.submissions.exists() or (participant.team_id and participant.team.submissions.exists()):
+    if participant.submissions.exists() or (participant.team and participant.team.submissions.exists()):
         raise CompetitionError(_("You or your team have submitted already: you can no longer change team."))
 
 
@@ -387,10 +388,11 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
         raise NotAllowed(_("This phase is not open for submissions."))
     if not phase.ground_truths.exists():
         raise NotAllowed(_("The host has not published the test set of this phase yet."))
-    if upload.size > settings.COMPETITION_SUBMISSION_MAX_BYTES:
+    size = upload.size or 0
+    if size > settings.COMPETITION_SUBMISSION_MAX_BYTES:
         raise CompetitionError(
             _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
-            % {"size": upload.size / 1024 / 1024, "limit": settings.COMPETITION_SUBMISSION_MAX_BYTES / 1024 / 1024}
+            % {"size": size / 1024 / 1024, "limit": settings.COMPETITION_SUBMISSION_MAX_BYTES / 1024 / 1024}
         )
     counted = _counted(phase, participant)
     if counted.count() >= phase.max_total:
@@ -406,7 +408,11 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
             }
         )
     submission = Submission(
-        phase=phase, participant=participant, team=participant.team, size=upload.size, description=description[:200]
+        phase=phase,
+        participant=participant,
+        team=participant.team,
+        size=upload.size or 0,
+        description=description[:200],
     )
     submission.file.save("predictions.csv", upload, save=False)
     submission.save()
@@ -419,7 +425,7 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
 def submission_select(*, submission: Submission, user) -> Submission:
     """Choose the submission shown on the leaderboard for the entrant (instead of the best)."""
     if submission.participant.user_id != user.pk and not (
-        submission.team_id and submission.team.members.filter(user=user).exists()
+        submission.team and submission.team.members.filter(user=user).exists()
     ):
         raise NotAllowed(_("Only its author selects a submission."))
     if submission.status != Submission.Status.SCORED:
@@ -436,7 +442,7 @@ def _queue(submission_ids: list[int]) -> None:
     from .tasks import queue_scoring
 
     for pk in submission_ids:
-        transaction.on_commit(lambda pk=pk: queue_scoring(pk))
+        transaction.on_commit(partial(queue_scoring, pk))
 
 
 def stale_submissions_requeue(*, now: datetime | None = None) -> int:

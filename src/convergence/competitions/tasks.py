@@ -8,10 +8,10 @@ from .runner import ScoringInterrupted, submission_score
 from .services import stale_submissions_requeue
 
 
-def scoring_time_limits() -> dict[str, int]:
-    # Read when a run is queued, not at import: settings stay settings (and tests may change them).
+def scoring_time_limits() -> tuple[int, int]:
+    """(hard, soft) in seconds; read when a run is queued, not at import, so settings stay settings."""
     limit = settings.SCORING_TIME_LIMIT_SECONDS
-    return {"time_limit": limit, "soft_time_limit": max(limit - 10, 1)}
+    return limit, max(limit - 10, 1)
 
 
 # max_retries=None: the runner counts attempts itself (SCORING_MAX_ATTEMPTS) and then fails the submission.
@@ -21,11 +21,13 @@ def score_submission(self, submission_id: int) -> str:
     try:
         return submission_score(submission_id)
     except ScoringInterrupted as error:
-        raise self.retry(exc=error, countdown=5, **scoring_time_limits()) from error
+        hard, soft = scoring_time_limits()
+        raise self.retry(exc=error, countdown=5, time_limit=hard, soft_time_limit=soft) from error
 
 
 def queue_scoring(submission_id: int):
-    return score_submission.apply_async((submission_id,), **scoring_time_limits())
+    hard, soft = scoring_time_limits()
+    return score_submission.apply_async((submission_id,), time_limit=hard, soft_time_limit=soft)
 
 
 @shared_task(acks_late=True)

@@ -18,7 +18,7 @@ from .access import access_report, may_follow, require_follow_up_reader
 
 
 class KeyFigureSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=200, allow_blank=True)
+    label = serializers.CharField(max_length=200, allow_blank=True)  # type: ignore[assignment]
     value = serializers.CharField(max_length=200, allow_blank=True)
 
 
@@ -42,7 +42,7 @@ class CommentOutput(serializers.Serializer):
 
 class ReportOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField(source="label.identifier")
+    label = serializers.CharField(source="label.identifier")  # type: ignore[assignment]
     milestone = serializers.CharField(source="milestone.code")
     kind = serializers.CharField(source="milestone.report")
     due_at = serializers.DateTimeField(source="milestone.report_due_at")
@@ -106,7 +106,7 @@ class ReportCommentsApi(APIView):
 
 
 class FollowUpRowOutput(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     title = serializers.CharField()
     milestones = serializers.DictField(child=serializers.ChoiceField(choices=["done", "late", "on_track"]))
 
@@ -129,7 +129,7 @@ class FollowUpApi(APIView):
 
 
 class SlotOutput(serializers.Serializer):
-    label = serializers.CharField(source="label.identifier")
+    label = serializers.CharField(source="label.identifier")  # type: ignore[assignment]
     title = serializers.SerializerMethodField()
     carrier = serializers.SerializerMethodField()
     starts_at = serializers.DateTimeField()

@@ -74,9 +74,9 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
     Selection.objects.filter(call=call).update(decisions_published_at=_paris(2024, 12, 6, 19))
 
     awarded = []
-    for application in Decision.objects.filter(application__call=call, outcome="labelled").order_by("pk"):
+    for decision in Decision.objects.filter(application__call=call, outcome="labelled").order_by("pk"):
         awarded.append(
-            labels.label_award(application=application.application, user=organiser, at=_paris(2024, 12, 10, 10))
+            labels.label_award(application=decision.application, user=organiser, at=_paris(2024, 12, 10, 10))
         )
     Label.objects.filter(call=call).update(kit_notified_at=_paris(2024, 12, 10, 11))
     labels.kit_file_add(
@@ -136,8 +136,12 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
                 )
     for index, label in enumerate(awarded):
         session = sessions[index % len(sessions)]
-        start = session.starts_at + timedelta(minutes=30 * (index // len(sessions)))
+        slot_start = session.starts_at + timedelta(minutes=30 * (index // len(sessions)))
         showcase.slot_add(
-            session=session, user=organiser, label=label, starts_at=start, ends_at=start + timedelta(minutes=25)
+            session=session,
+            user=organiser,
+            label=label,
+            starts_at=slot_start,
+            ends_at=slot_start + timedelta(minutes=25),
         )
     return call

@@ -117,7 +117,10 @@ def report_attachment_add(*, report: ProgressReport, user, upload: UploadedFile)
     if problem:
         raise AttachmentRejected(problem)
     attachment = ReportAttachment(
-        report=report, original_name=(upload.name or "report.pdf")[-255:], size=upload.size, sha256=sha256_of(upload)
+        report=report,
+        original_name=(upload.name or "report.pdf")[-255:],
+        size=upload.size or 0,
+        sha256=sha256_of(upload),
     )
     attachment.file.save("report.pdf", upload, save=False)
     attachment.save()

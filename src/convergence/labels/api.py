@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -206,6 +207,6 @@ class CatalogueEntryApi(APIView):
     @extend_schema(responses=CatalogueEntryOutput, auth=[])
     def get(self, request, identifier: str):
         verification = label_verification(identifier)
-        if verification.status != "valid":
-            return Response({"detail": "Not found."}, status=404)
+        if verification.status != "valid" or verification.label is None:
+            return Response({"detail": _("Not found.")}, status=404)
         return Response(CatalogueEntryOutput(public_entry(verification.label)).data)

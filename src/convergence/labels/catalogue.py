@@ -66,9 +66,9 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     verification = label_verification(identifier)
-    if verification.status != "valid":
-        raise Http404
     label = verification.label
+    if verification.status != "valid" or label is None:
+        raise Http404
     entry = public_entry(label)
     return render(
         request,

@@ -13,7 +13,7 @@ class RevokeForm(forms.Form):
 
 
 class PublicFieldsForm(forms.Form):
-    fields = forms.MultipleChoiceField(
+    shown = forms.MultipleChoiceField(
         label=_("Fields shown in the public catalogue"),
         choices=list(OPTIONAL_PUBLIC_FIELDS.items()),
         widget=forms.CheckboxSelectMultiple,

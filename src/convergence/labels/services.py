@@ -194,7 +194,7 @@ def kit_file_add(*, call: Call, user, title: str, upload: UploadedFile) -> KitFi
         original_name=(upload.name or f"kit.{extension}")[-255:],
         extension=extension,
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=sha256_of(upload),
         uploaded_by=user,
     )

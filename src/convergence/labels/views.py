@@ -92,7 +92,7 @@ def label_admin(request: HttpRequest, identifier: str) -> HttpResponse:
     label = get_object_or_404(Label.objects.select_related("call", "application"), identifier=identifier)
     revoke = RevokeForm(request.POST if "revoke" in request.POST else None)
     public = PublicFieldsForm(
-        request.POST if "public_fields" in request.POST else None, initial={"fields": label.public_fields}
+        request.POST if "public_fields" in request.POST else None, initial={"shown": label.public_fields}
     )
     if revoke.is_bound and revoke.is_valid():
         _attempt(
@@ -105,7 +105,7 @@ def label_admin(request: HttpRequest, identifier: str) -> HttpResponse:
         _attempt(
             request,
             lambda: services.label_public_fields_update(
-                label=label, user=request.user, fields=public.cleaned_data["fields"]
+                label=label, user=request.user, fields=public.cleaned_data["shown"]
             ),
             _("Public fields saved."),
         )

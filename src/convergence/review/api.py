@@ -75,9 +75,8 @@ class AssignmentDetailOutput(AssignmentOutput):
 
     @extend_schema(responses=ReviewOutput(many=True))
     def get_other_reviews(self, assignment) -> list[dict]:
-        return ReviewOutput(
-            reviews_visible_to_member(member=assignment.member, application=assignment.application), many=True
-        ).data
+        visible = reviews_visible_to_member(member=assignment.member, application=assignment.application)
+        return list(ReviewOutput(visible, many=True).data)
 
 
 class MemberAssignmentsApi(APIView):
@@ -156,7 +155,7 @@ class EligibilityOverrideApi(APIView):
     def post(self, request, slug: str, application_id: int):
         call = _organiser_call(request, slug)
         application = get_object_or_404(Application, pk=application_id, call=call)
-        payload = serializers.Serializer(data=request.data)
+        payload: serializers.Serializer = serializers.Serializer(data=request.data)
         payload.fields["eligible"] = serializers.BooleanField()
         payload.fields["rationale"] = serializers.CharField(max_length=2000)
         payload.is_valid(raise_exception=True)

@@ -32,7 +32,7 @@ def reviews_table(call: Call) -> tuple[list[str], list[list]]:
     )
     for review in reviews.order_by("assignment__application__pk", "assignment__member__pk"):
         application = review.assignment.application
-        row = [
+        row: list[object] = [
             application.reference,
             application.title,
             review.assignment.member.user.email,
@@ -95,10 +95,10 @@ def table_response(header: list[str], rows: list[list], *, extension: str, filen
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        text = io.StringIO()
+        writer = csv.writer(text)
         writer.writerow(header)
         writer.writerows([[spreadsheet_safe(value) for value in row] for row in rows])
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
     return response

@@ -153,7 +153,7 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
                 )
         return redirect("review:assignments", slug=slug)
     table = services.affinity_table(call)
-    assignments = {}
+    assignments: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(application__call=call).select_related("member__user", "review"):
         assignments.setdefault(assignment.application_id, []).append(assignment)
     rows = [(a, latest_content(a), assignments.get(a.pk, [])) for a in table.applications]

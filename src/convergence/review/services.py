@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -419,5 +420,5 @@ def decisions_publish(*, call: Call, user) -> int:
     from .tasks import notify_decision
 
     for pk in decisions:
-        transaction.on_commit(lambda pk=pk: notify_decision.delay(pk))
+        transaction.on_commit(partial(notify_decision.delay, pk))
     return len(decisions)
