@@ -48,29 +48,13 @@ def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, 
 
 @pytest.mark.broker
 def test_a_submission_is_scored_by_a_worker_through_the_broker(transactional_db, real_broker):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from convergence.competitions import services as competitions
     from convergence.competitions.models import Submission
-    from tests.competitions.conftest import TRUTH, predictions
+    from tests.competitions.conftest import predictions, running_phase
 
     host = make_user("host-worker@example.org", is_organiser=True)
     competition = competitions.competition_create(user=host, title="Worker test", participation="open")
-    now = timezone.now()
-    phase = competitions.phase_add(
-        competition=competition,
-        user=host,
-        code="dev",
-        name="Dev",
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=1),
-        metric="accuracy",
-        max_per_day=5,
-        max_total=10,
-    )
-    competitions.ground_truth_upload(phase=phase, user=host, data=TRUTH.encode())
+    phase = running_phase(competition, host)
     player = make_user("player-worker@example.org")
     competitions.competition_join(competition=competition, user=player, accept_rules=True)
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):

@@ -44,17 +44,14 @@ def host(db):
     return make_user("hana@host.example", full_name="Hana Host", is_organiser=True)
 
 
-@pytest.fixture
-def competition(host):
-    competition = services.competition_create(
-        user=host, title="Pets classification", rules="Be fair.", participation="closed", teams_allowed=True
-    )
+def running_phase(competition, host, code: str = "development"):
+    """A phase open since yesterday for ten days, accuracy, 3 a day and 10 in all, its ground truth TRUTH."""
     now = timezone.now()
     phase = services.phase_add(
         competition=competition,
         user=host,
-        code="development",
-        name="Development",
+        code=code,
+        name=code.capitalize(),
         starts_at=now - timedelta(days=1),
         ends_at=now + timedelta(days=10),
         metric="accuracy",
@@ -62,6 +59,15 @@ def competition(host):
         max_total=10,
     )
     services.ground_truth_upload(phase=phase, user=host, data=TRUTH.encode())
+    return phase
+
+
+@pytest.fixture
+def competition(host):
+    competition = services.competition_create(
+        user=host, title="Pets classification", rules="Be fair.", participation="closed", teams_allowed=True
+    )
+    running_phase(competition, host)
     return competition
 
 
