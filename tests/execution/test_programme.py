@@ -87,11 +87,10 @@ def test_programme_manage_page_shows_clash_message(labelled, organiser, sessions
     response = client.post(
         f"/programme/manage/{labelled['call'].slug}/",
         {
-            "slot": "1",
-            "session_id": other_room.pk,
-            "slot-label": first.pk,
-            "slot-starts_at": "2025-02-10T09:00",
-            "slot-ends_at": "2025-02-10T09:20",
+            "slot": str(other_room.pk),
+            f"slot-{other_room.pk}-label": first.pk,
+            f"slot-{other_room.pk}-starts_at": "2025-02-10T09:00",
+            f"slot-{other_room.pk}-ends_at": "2025-02-10T09:20",
         },
         follow=True,
     )
@@ -101,3 +100,28 @@ def test_programme_manage_page_shows_clash_message(labelled, organiser, sessions
 
 def test_empty_programme_is_still_a_valid_calendar(db, client):
     assert Calendar.from_ical(client.get("/programme.ics").content)["VERSION"] == "2.0"
+
+
+def test_the_manage_page_reads_times_in_the_calls_zone_with_one_form_per_session(
+    labelled, organiser, sessions, client, settings
+):
+    settings.TIME_ZONE = "UTC"  # the server's zone must not matter
+    call = labelled["call"]
+    call.timezone = "Asia/Tokyo"
+    call.save()
+    client.force_login(organiser)
+    page = client.get(f"/programme/manage/{call.slug}/").content.decode()
+    ids = [f'id="id_slot-{session.pk}-label"' for session in sessions]
+    assert all(page.count(element_id) == 1 for element_id in ids)
+    client.post(
+        f"/programme/manage/{call.slug}/",
+        {
+            "session": "1",
+            "session-title": "Tokyo",
+            "session-starts_at": "2025-02-11T09:00",
+            "session-ends_at": "2025-02-11T10:00",
+            "session-room": "Salle Hopper",
+        },
+    )
+    created = call.showcase_sessions.get(title="Tokyo")
+    assert created.starts_at == datetime(2025, 2, 11, 0, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 in Tokyo

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,14 +15,31 @@ from convergence.labels.access import require_organiser
 
 from . import showcase
 from .forms import SessionForm, SlotForm
-from .models import ShowcaseSession, ShowcaseSlot
+from .models import ShowcaseSlot
 
 
 def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
     require_organiser(request.user)
     call = get_object_or_404(Call, slug=slug)
+    # Times typed and shown in the call's own zone (the Summit's), whatever the server's.
+    with timezone.override(call.tz):
+        return _programme_manage(request, call)
+
+
+def _programme_manage(request: HttpRequest, call: Call) -> HttpResponse:
+    slug = call.slug
     session_form = SessionForm(request.POST if "session" in request.POST else None, call=call, prefix="session")
-    slot_form = SlotForm(request.POST if "slot" in request.POST else None, call=call, prefix="slot")
+    posted_session = request.POST.get("slot", "")
+    # One form per session, each with its own prefix: element ids stay unique on the page.
+    sessions = [
+        (
+            session,
+            SlotForm(
+                request.POST if posted_session == str(session.pk) else None, call=call, prefix=f"slot-{session.pk}"
+            ),
+        )
+        for session in showcase.programme(call)
+    ]
     try:
         if session_form.is_bound and session_form.is_valid():
             data = session_form.cleaned_data
@@ -36,8 +54,9 @@ def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
             )
             messages.success(request, _("Session added."))
             return redirect("execution:programme_manage", slug=slug)
-        if slot_form.is_bound and slot_form.is_valid():
-            session = get_object_or_404(ShowcaseSession, pk=request.POST.get("session_id") or 0, call=call)
+        posted = next(((session, form) for session, form in sessions if form.is_bound), None)
+        if posted is not None and posted[1].is_valid():
+            session, slot_form = posted
             data = slot_form.cleaned_data
             showcase.slot_add(
                 session=session,
@@ -53,7 +72,7 @@ def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "execution/programme_manage.html",
-        {"call": call, "sessions": showcase.programme(call), "session_form": session_form, "slot_form": slot_form},
+        {"call": call, "sessions": sessions, "session_form": session_form},
     )
 
 
@@ -76,8 +95,10 @@ def _programme_call(request: HttpRequest) -> Call | None:
 @require_GET
 def programme_public(request: HttpRequest) -> HttpResponse:
     call = _programme_call(request)
-    sessions = showcase.programme(call) if call else []
-    return render(request, "execution/programme.html", {"call": call, "sessions": sessions})
+    if call is None:
+        return render(request, "execution/programme.html", {"call": None, "sessions": []})
+    with timezone.override(call.tz):  # the Summit's hours, as in the calendar and the PDF
+        return render(request, "execution/programme.html", {"call": call, "sessions": showcase.programme(call)})
 
 
 @require_GET
