@@ -230,3 +230,40 @@ def test_production_refuses_to_invent_a_signing_key(settings, tmp_path):
     settings.LABEL_SIGNING_KEY_FILE = str(tmp_path / "missing.pem")
     with pytest.raises(ImproperlyConfigured):
         signing.private_key()
+
+
+def test_rotating_the_key_keeps_earlier_labels_valid_and_their_key_published(
+    published, organiser, settings, tmp_path, client
+):
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives import serialization
+    from django.core.management import call_command
+
+    from convergence.review.models import Decision
+
+    key_file = tmp_path / "keys" / "label.pem"
+    settings.LABEL_SIGNING_KEY_FILE = str(key_file)
+    signing.write_new_key(Path(key_file))
+    first_app, second_app = [
+        d.application for d in Decision.objects.filter(outcome="labelled").select_related("application")[:2]
+    ]
+    first = services.label_award(application=first_app, user=organiser)
+    call_command("label_signing_key", "--rotate", stdout=io.StringIO())
+    second = services.label_award(application=second_app, user=organiser)
+
+    assert first.key_id != second.key_id == signing.key_id()
+    assert [label_verification(label.identifier).status for label in (first, second)] == ["valid", "valid"]
+    page = client.get(f"/verify/{first.identifier}/").content.decode()
+    assert f"/labels/public-keys/{first.key_id}.pem" in page
+    pem = client.get(f"/labels/public-keys/{first.key_id}.pem").content
+    former_key = serialization.load_pem_public_key(pem)
+    document = client.get(f"/label/{first.identifier}/label.json").content
+    assert signing.document_is_valid(document, key=former_key)  # offline, with the key the verify page names
+    assert signing.document_is_valid(document)  # and by the platform, which still trusts its retired key
+    assert client.get("/labels/public-keys/0000000000000000.pem").status_code == 404
+
+    # Without the retired key the platform can no longer vouch for what it signed.
+    for retired in signing.retired_keys_dir().glob("*.pem"):
+        retired.unlink()
+    assert label_verification(first.identifier).status == "unknown"

@@ -29,7 +29,7 @@ def label_verification(identifier: str) -> Verification:
     label = Label.objects.select_related("call").filter(identifier=identifier).first()
     if label is None:
         return Verification("unknown")
-    if not signing.signature_is_valid(label.payload, label.signature):
+    if not signing.signature_is_valid(label.payload, label.signature, signed_with=label.key_id):
         # The platform cannot vouch for a row whose content no longer matches its signature.
         return Verification("unknown")
     if label.status == Label.Status.REVOKED:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("labels/kit/<int:pk>/remove/", views.kit_file_remove, name="kit_remove"),
     path("labels/kit/<int:pk>/download/", views.kit_download, name="kit_download"),
     path("labels/public-key.pem", views.public_key, name="public_key"),
+    path("labels/public-keys/<slug:key_id>.pem", views.public_key_by_id, name="public_key_by_id"),
     path("label/<label_id:identifier>/", views.label_mine, name="mine"),
     path("label/<label_id:identifier>/manage/", views.label_admin, name="admin"),
     path("label/<label_id:identifier>/certificate.pdf", views.certificate_download, name="certificate"),

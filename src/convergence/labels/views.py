@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -155,13 +155,25 @@ def public_key(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def public_key_by_id(request: HttpRequest, key_id: str) -> HttpResponse:
+    """The key that signed a given label, current or retired: its id is printed on the certificate."""
+    pem = signing.public_key_pem_for(key_id)
+    if pem is None:
+        raise Http404
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = f'inline; filename="convergence-labels-{key_id}.pem"'
+    return response
+
+
+@require_GET
 def verify(request: HttpRequest, identifier: str) -> HttpResponse:
     verification = label_verification(identifier)
     entry = public_entry(verification.label) if verification.label else None
+    key_id = verification.label.key_id if verification.label else signing.key_id()
     return render(
         request,
         "labels/verify.html",
-        {"verification": verification, "identifier": identifier, "entry": entry, "key_id": signing.key_id()},
+        {"verification": verification, "identifier": identifier, "entry": entry, "key_id": key_id},
     )
 
 
