@@ -136,6 +136,8 @@ def test_a_submission_left_running_by_a_killed_worker_is_scored_again(participan
     assert services.stale_submissions_requeue() == 1
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SCORED
+    kinds = list(phase.competition.events.filter(actor=None).values_list("kind", flat=True))
+    assert kinds[-2:] == ["requeued", "scored"]  # the platform's own actions are in the log too
 
 
 def test_replacing_the_ground_truth_rescores_the_phase(participant, phase, host):

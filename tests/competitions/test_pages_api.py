@@ -258,3 +258,19 @@ def test_teams_through_the_page_and_the_api(competition, phase, participant, hos
     assert [line["entrant"] for line in board] == ["Les Chats"]
     left = api_client.post(f"/api/v1/competitions/{competition.slug}/team/", {"action": "leave"})
     assert left.status_code == 400  # the team has submitted: membership is frozen
+
+
+def test_the_host_sees_every_submission_and_the_activity_log(competition, phase, participant, host, client):
+    services.submission_create(phase=phase, user=participant.user, upload=predictions())
+    services.submission_create(phase=phase, user=participant.user, upload=predictions({0: "cat"}))
+    client.force_login(host)  # the host reads French (preferred language)
+    page = client.get(f"/competitions/{competition.slug}/host/").content.decode()
+    submissions = page[page.index('id="host-submissions"') : page.index('id="activity"')]
+    assert submissions.count("paul@participant.example") == 2
+    assert submissions.count("1,00000") == 2  # public and private: hosts see both
+    assert "manquants" in submissions  # the failure's reason, for the host to help
+    log = page[page.index('id="activity"') :]
+    for line in ("Admis", "Soumission reçue", "Soumission évaluée", "Soumission en échec", "plateforme"):
+        assert line in log
+    client.force_login(participant.user)
+    assert client.get(f"/competitions/{competition.slug}/host/").status_code == 403

@@ -16,7 +16,8 @@ from . import services
 from .access import competition_by_slug, require_host
 from .bundle import competition_from_bundle
 from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm
-from .models import Participant, Phase
+from .models import Participant, Phase, Submission
+from .selectors import activity
 from .views import _attempt
 
 
@@ -111,6 +112,10 @@ def competition_host(request, slug: str):
             "competition": competition,
             "phases": competition.phases.prefetch_related("ground_truths"),
             "participants": competition.participants.select_related("user", "team").order_by("status", "requested_at"),
+            "submissions": Submission.objects.filter(phase__competition=competition)
+            .select_related("phase", "participant__user", "team")
+            .order_by("-created_at", "-pk")[:200],
+            "activity": activity(competition),
             "phase_form": phase_form,
             "file_form": file_form,
             "invite_form": invite_form,

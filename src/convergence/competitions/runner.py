@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .metrics import REGISTRY
-from .models import Submission
+from .models import CompetitionEvent, Submission
 from .scoring import SubmissionInvalid, load_ground_truth, score_predictions
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,15 @@ def submission_score(submission_id: int) -> str:
 
 
 def _finish(submission_id: int, **fields) -> None:
-    # Only the run that holds the claim writes the outcome.
-    Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
+    # Only the run that holds the claim writes the outcome, and records it (the platform is the actor).
+    written = Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
         finished_at=timezone.now(), **fields
     )
+    if written:
+        submission = Submission.objects.select_related("phase__competition").get(pk=submission_id)
+        CompetitionEvent.objects.create(
+            competition=submission.phase.competition,
+            actor=None,
+            kind=str(fields["status"]),
+            details={"submission": submission_id, "phase": submission.phase.code, "score": fields.get("public_score")},
+        )

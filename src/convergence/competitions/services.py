@@ -452,9 +452,11 @@ def stale_submissions_requeue(*, now: datetime | None = None) -> int:
     stale = list(
         Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=limit).values_list("pk", flat=True)
     )
-    requeued = Submission.objects.filter(pk__in=stale, status=Submission.Status.RUNNING).update(
-        status=Submission.Status.QUEUED
-    )
     with transaction.atomic():
+        requeued = Submission.objects.filter(pk__in=stale, status=Submission.Status.RUNNING).update(
+            status=Submission.Status.QUEUED
+        )
+        for submission in Submission.objects.filter(pk__in=stale).select_related("phase__competition"):
+            record(submission.phase.competition, None, "requeued", submission=submission.pk)
         _queue(stale)
     return requeued
