@@ -40,16 +40,16 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     page.fill("#id_rules", "Une équipe par personne.")
     page.select_option("#id_participation", "closed")
     page.get_by_role("button", name="Créer la compétition").click()
-    page.get_by_text("Compétition créée").wait_for()
+    page.get_by_role("status").get_by_text("Compétition créée").wait_for()
     page.fill("#id_phase-name", "Développement")
     page.fill("#id_phase-starts_at", "2020-01-01T00:00")
     page.fill("#id_phase-ends_at", "2099-01-01T00:00")
     page.select_option("#id_phase-metric", "accuracy")
     page.get_by_role("button", name="Ajouter la phase").click()
-    page.get_by_text("Phase ajoutée").wait_for()
+    page.get_by_role("status").get_by_text("Phase ajoutée").wait_for()
     page.set_input_files("#truth-developpement", str(truth))
     page.get_by_role("button", name="Déposer la vérité terrain").click()
-    page.get_by_text("Vérité terrain enregistrée").wait_for()
+    page.get_by_role("status").get_by_text("Vérité terrain enregistrée").wait_for()
 
     # The participant asks to take part…
     participant_context, participant_page = log_in(browser, live_server, participant.email)
@@ -61,7 +61,7 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     # …the host admits them…
     page.reload()
     page.get_by_role("button", name="Admettre").click()
-    page.get_by_text("Participant admis.").wait_for()
+    page.get_by_role("status").get_by_text("Participant admis.").wait_for()
     context.close()
 
     # …and they submit, then watch the score arrive without reloading.

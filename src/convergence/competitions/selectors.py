@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext, gettext_lazy
 
 from .metrics import REGISTRY
-from .models import Competition, Phase, Submission
+from .models import Competition, Participant, Phase, Submission, Team
 
 
 @dataclass(frozen=True)
@@ -22,41 +22,43 @@ class LeaderboardLine:
 
 
 def leaderboard(phase: Phase, *, private: bool = False) -> list[LeaderboardLine]:
+    """Read as plain rows, not model instances: a busy phase holds hundreds of thousands of submissions."""
     field = "private_score" if private else "public_score"
     higher = REGISTRY[phase.metric].higher_is_better
-    scored = list(
+    rows = (
         phase.submissions.filter(status=Submission.Status.SCORED)
-        .select_related("participant__user", "team")
         .order_by("created_at", "pk")
+        .values_list("pk", "participant_id", "team_id", field, "is_selected", "created_at")
     )
-    counts: dict[tuple, int] = {}
-    chosen: dict[tuple, Submission] = {}
-    for submission in scored:
-        key = ("team", submission.team_id) if submission.team_id else ("participant", submission.participant_id)
+    counts: dict[tuple[str, int], int] = {}
+    chosen: dict[tuple[str, int], tuple] = {}
+    for row in rows.iterator(chunk_size=5000):
+        _pk, participant_id, team_id, score, is_selected, _at = row
+        key = ("team", team_id) if team_id else ("participant", participant_id)
         counts[key] = counts.get(key, 0) + 1
-        score = getattr(submission, field)
         if score is None:
             continue
         current = chosen.get(key)
-        if submission.is_selected:
-            chosen[key] = submission
-        elif current is None or (
-            not current.is_selected and (score > getattr(current, field) if higher else score < getattr(current, field))
-        ):
-            chosen[key] = submission  # strictly better only: on a tie the earlier one stays
-    ordered = sorted(
-        chosen.items(),
-        key=lambda item: ((-1 if higher else 1) * getattr(item[1], field), item[1].created_at, item[1].pk),
-    )
-    lines = []
-    for position, (key, submission) in enumerate(ordered, start=1):
-        entrant = submission.team.name if submission.team else submission.participant.entrant_name
-        lines.append(
-            LeaderboardLine(
-                position, entrant, getattr(submission, field), counts[key], submission.created_at, submission.pk
-            )
-        )
-    return lines
+        if is_selected:
+            chosen[key] = row
+        elif current is None or (not current[4] and (score > current[3] if higher else score < current[3])):
+            chosen[key] = row  # strictly better only: on a tie the earlier one stays
+    ordered = sorted(chosen.items(), key=lambda item: ((-1 if higher else 1) * item[1][3], item[1][5], item[1][0]))
+    names = _entrant_names([key for key, _row in ordered])
+    return [
+        LeaderboardLine(position, names[key], row[3], counts[key], row[5], row[0])
+        for position, (key, row) in enumerate(ordered, start=1)
+    ]
+
+
+def _entrant_names(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Two queries for the names of the entrants on the board, whatever their number."""
+    teams = Team.objects.filter(pk__in=[pk for kind, pk in keys if kind == "team"]).values_list("pk", "name")
+    names = {("team", pk): name for pk, name in teams}
+    participants = Participant.objects.filter(pk__in=[pk for kind, pk in keys if kind == "participant"])
+    for participant in participants.select_related("user", "team"):
+        names[("participant", participant.pk)] = participant.entrant_name
+    return names
 
 
 EVENT_LABELS = {
