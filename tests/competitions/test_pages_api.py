@@ -274,3 +274,23 @@ def test_the_host_sees_every_submission_and_the_activity_log(competition, phase,
         assert line in log
     client.force_login(participant.user)
     assert client.get(f"/competitions/{competition.slug}/host/").status_code == 403
+
+
+def test_a_submitted_file_is_downloadable_by_its_author_and_the_host_only(
+    competition, phase, participant, host, client, api_client
+):
+    upload = predictions()
+    sent = upload.read()
+    upload.seek(0)
+    submission = services.submission_create(phase=phase, user=participant.user, upload=upload)
+    address = f"/competitions/submissions/{submission.pk}/predictions.csv"
+    api_client.force_authenticate(participant.user)
+    assert api_client.get(f"/api/v1/competitions/submissions/{submission.pk}/").json()["file_url"] == address
+    for user, status in ((participant.user, 200), (host, 200), (make_user("eve@example.org"), 404)):
+        client.force_login(user)
+        response = client.get(address)
+        assert response.status_code == status
+        if status == 200:
+            assert b"".join(response.streaming_content) == sent
+    client.logout()
+    assert client.get(address).status_code == 404

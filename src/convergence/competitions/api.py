@@ -4,6 +4,7 @@ submissions for participants. Same services and permission rules as the pages.""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -47,8 +48,12 @@ class SubmissionOutput(serializers.Serializer):
     public_score = serializers.FloatField(allow_null=True)
     private_score = serializers.SerializerMethodField()
     is_selected = serializers.BooleanField()
+    file_url = serializers.SerializerMethodField(help_text="the predictions as uploaded (author, team and hosts)")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_file_url(self, submission) -> str:
+        return reverse("competitions:submission_file", kwargs={"pk": submission.pk})
 
     def get_private_score(self, submission) -> float | None:
         # Hidden until the phase ends: the private part must not guide the participants.

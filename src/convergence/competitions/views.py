@@ -169,6 +169,13 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def submission_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The predictions as uploaded: for their author, the author's team and the hosts (404 to anyone else)."""
+    submission = access_submission(user=request.user, submission_id=pk)
+    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=f"submission-{submission.pk}.csv")
+
+
+@require_GET
 def public_file_download(request: HttpRequest, pk: int) -> FileResponse:
     public = access_public_file(user=request.user, file_id=pk)
     return FileResponse(public.file.open("rb"), as_attachment=True, filename=public.original_name)
