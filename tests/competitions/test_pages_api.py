@@ -294,3 +294,24 @@ def test_a_submitted_file_is_downloadable_by_its_author_and_the_host_only(
             assert b"".join(response.streaming_content) == sent
     client.logout()
     assert client.get(address).status_code == 404
+
+
+def test_the_list_shows_each_competitions_state_and_participants(competition, participant, host, client):
+    upcoming = services.competition_create(user=host, title="Later", participation="open")
+    services.phase_add(
+        competition=upcoming,
+        user=host,
+        code="dev",
+        name="Dev",
+        starts_at=timezone.now() + timedelta(days=5),
+        ends_at=timezone.now() + timedelta(days=9),
+        metric="accuracy",
+        max_per_day=1,
+        max_total=1,
+    )
+    services.competition_create(user=host, title="Draft", participation="open")
+    services.competition_join(competition=competition, user=make_user("wait@example.org"), accept_rules=True)
+    page = client.get("/competitions/").content.decode()
+    assert page.count('data-state="running"') == page.count('data-state="upcoming"') == 1
+    assert page.count('data-state="preparing"') == 1
+    assert "1 participant" in page  # the admitted one; a pending request does not count

@@ -52,6 +52,16 @@ class Competition(models.Model):
     def get_host_url(self) -> str:
         return reverse("competitions:host", kwargs={"slug": self.slug})
 
+    @property
+    def state(self) -> str:
+        """ "running" if a phase is open, else "upcoming" or "ended"; "preparing" without phases."""
+        phases = list(self.phases.all())  # prefetched on lists
+        if not phases:
+            return "preparing"
+        if any(phase.is_running for phase in phases):
+            return "running"
+        return "ended" if all(phase.has_ended for phase in phases) else "upcoming"
+
 
 class Phase(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="phases")

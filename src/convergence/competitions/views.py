@@ -7,6 +7,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from .access import (
     private_scores_visible,
 )
 from .forms import JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
-from .models import Competition, Phase
+from .models import Competition, Participant, Phase
 from .selectors import leaderboard
 
 
@@ -44,7 +45,10 @@ def _attempt(request: HttpRequest, action, success: str) -> bool:
 
 @require_GET
 def competition_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "competitions/list.html", {"competitions": Competition.objects.prefetch_related("phases")})
+    competitions = Competition.objects.prefetch_related("phases").annotate(
+        admitted=Count("participants", filter=Q(participants__status=Participant.Status.APPROVED))
+    )
+    return render(request, "competitions/list.html", {"competitions": competitions})
 
 
 def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -218,6 +218,9 @@ def solve_assignment(problem: AssignmentProblem) -> AssignmentSolution:
     return AssignmentSolution(pairs=pairs, objective=float(sum(problem.affinity[d, m] for d, m in pairs)))
 
 
+FAIR_TOLERANCE = 1e-6
+
+
 def solve_fair_assignment(problem: AssignmentProblem) -> AssignmentSolution:
     """Maximise the worst-served dossier's affinity first, then the total affinity keeping that floor."""
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -258,7 +261,9 @@ def solve_fair_assignment(problem: AssignmentProblem) -> AssignmentSolution:
     )
     if not stage_one.success:
         raise AssignmentInfeasible([_("No assignment meets these conflicts of interest and loads.")])
-    floor = stage_one.x[-1] - 1e-9
+    # Worst-dossier affinities closer than a millionth count as equal: below HiGHS's feasibility tolerance
+    # (1e-7) the floor would be kept or not by rounding, and such gaps mean nothing in a similarity.
+    floor = stage_one.x[-1] - FAIR_TOLERANCE
 
     # Stage 2: keep the floor, maximise the total.
     stage_two = milp(
