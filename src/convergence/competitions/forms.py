@@ -8,6 +8,11 @@ from .metrics import metric_choices
 from .models import Competition
 
 
+def challenge_choices(applications) -> list[tuple[str, str]]:
+    """The format-1 challenges the user may attach a competition to, or none."""
+    return [("", "—")] + [(str(a.pk), f"{a.reference} — {a.title}") for a in applications]
+
+
 class CompetitionForm(DsfrBaseForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
@@ -21,9 +26,7 @@ class CompetitionForm(DsfrBaseForm):
 
     def __init__(self, *args, applications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].choices = [("", "—")] + [
-            (str(a.pk), f"{a.reference} — {a.title}") for a in applications
-        ]
+        self.fields["application"].choices = challenge_choices(applications)
 
 
 class BundleForm(DsfrBaseForm):
@@ -32,9 +35,7 @@ class BundleForm(DsfrBaseForm):
 
     def __init__(self, *args, applications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].choices = [("", "—")] + [
-            (str(a.pk), f"{a.reference} — {a.title}") for a in applications
-        ]
+        self.fields["application"].choices = challenge_choices(applications)
 
 
 class PhaseForm(DsfrBaseForm):

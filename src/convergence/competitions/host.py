@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from convergence.accounts.access import user_is_organiser
 from convergence.applications.errors import ApplicationError
 from convergence.applications.models import Application
+from convergence.web.feedback import attempt
 
 from . import services
 from .access import competition_by_slug, require_host
@@ -18,7 +19,6 @@ from .bundle import competition_from_bundle
 from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm
 from .models import Participant, Phase, Submission
 from .selectors import activity
-from .views import _attempt
 
 
 def _hostable_applications(user):
@@ -78,14 +78,14 @@ def competition_host(request, slug: str):
     invite_form = InviteForm(request.POST if "invite" in request.POST else None)
     if phase_form.is_bound and phase_form.is_valid():
         data = phase_form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.phase_add(competition=competition, user=request.user, code=data["name"], **data),
             _("Phase added: upload its ground truth."),
         )
         return redirect("competitions:host", slug=slug)
     if file_form.is_bound and file_form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.public_file_add(
                 competition=competition,
@@ -97,7 +97,7 @@ def competition_host(request, slug: str):
         )
         return redirect("competitions:host", slug=slug)
     if invite_form.is_bound and invite_form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.participant_invite(
                 competition=competition, user=request.user, email=invite_form.cleaned_data["email"]
@@ -134,7 +134,7 @@ def ground_truth_upload(request, slug: str, phase: str):
     if upload is None:
         messages.error(request, _("Choose the ground-truth CSV file."))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.ground_truth_upload(phase=phase_obj, user=request.user, data=upload.read()),
             _("Ground truth saved; the phase's submissions are scored again."),
@@ -149,7 +149,7 @@ def participant_decide(request, slug: str, pk: int):
     require_host(request.user, competition)
     participant = get_object_or_404(Participant, competition=competition, pk=pk)
     approve = request.POST.get("decision") == "approve"
-    _attempt(
+    attempt(
         request,
         lambda: services.participant_decide(participant=participant, user=request.user, approve=approve),
         _("Participant admitted.") if approve else _("Request refused."),

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.applications.errors import ApplicationError
+from convergence.web.feedback import attempt
 
 from . import services
 from .access import (
@@ -28,19 +28,6 @@ from .access import (
 from .forms import JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
 from .models import Competition, Participant, Phase
 from .selectors import leaderboard
-
-
-def _attempt(request: HttpRequest, action, success: str) -> bool:
-    """Run a service; its refusal becomes a message in the user's language, never an error page."""
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        for problems in error.field_errors.values():
-            messages.error(request, " ".join(str(p) for p in problems))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @require_GET
@@ -86,7 +73,7 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def competition_join(request: HttpRequest, slug: str) -> HttpResponse:
     competition = competition_by_slug(slug)
     form = JoinForm(request.POST)
-    _attempt(
+    attempt(
         request,
         lambda: services.competition_join(
             competition=competition,
@@ -112,16 +99,16 @@ def team_change(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.POST.get("action")
     if action == "create" and (form := TeamCreateForm(request.POST)).is_valid():
         name = form.cleaned_data["name"]
-        _attempt(
+        attempt(
             request,
             lambda: services.team_create(participant=participant, name=name),
             _("Team created: give its join code to your team-mates."),
         )
     elif action == "join" and (form := TeamJoinForm(request.POST)).is_valid():
         code = form.cleaned_data["code"]
-        _attempt(request, lambda: services.team_join(participant=participant, code=code), _("You are in the team."))
+        attempt(request, lambda: services.team_join(participant=participant, code=code), _("You are in the team."))
     elif action == "leave":
-        _attempt(request, lambda: services.team_leave(participant=participant), _("You have left the team."))
+        attempt(request, lambda: services.team_leave(participant=participant), _("You have left the team."))
     else:
         messages.error(request, _("Fill in the team's name or its join code."))
     return redirect(f"{competition.get_absolute_url()}#team")
@@ -136,7 +123,7 @@ def submission_create(request: HttpRequest, slug: str, phase: str) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Choose a CSV file of predictions."))
         return redirect(competition)
-    _attempt(
+    attempt(
         request,
         lambda: services.submission_create(
             phase=phase_obj,
@@ -153,7 +140,7 @@ def submission_create(request: HttpRequest, slug: str, phase: str) -> HttpRespon
 @require_POST
 def submission_select(request: HttpRequest, pk: int) -> HttpResponse:
     submission = access_submission(user=request.user, submission_id=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.submission_select(submission=submission, user=request.user),
         _("This submission now stands for you on the leaderboard."),

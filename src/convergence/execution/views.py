@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,28 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.accounts.access import user_is_organiser
-from convergence.applications.errors import ApplicationError
 from convergence.calls.models import Call
 from convergence.labels.access import access_label_for_carrier, require_organiser
 from convergence.labels.selectors import label_verification
+from convergence.web.feedback import attempt
 
 from . import services
 from .access import access_report, can_comment, may_follow, require_follow_up_reader
 from .forms import CommentForm, ReportForm
 from .models import ProgressReport
-
-
-def _attempt(request: HttpRequest, action, success: str) -> bool:
-    """Run a service; its refusal becomes a message in the user's language, never an error page."""
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        for problems in error.field_errors.values():
-            messages.error(request, " ".join(str(problem) for problem in problems))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def report_edit(request: HttpRequest, identifier: str, milestone: str) -> HttpResponse:
@@ -50,7 +36,7 @@ def report_edit(request: HttpRequest, identifier: str, milestone: str) -> HttpRe
     )
     if request.method == "POST" and is_carrier and form.is_valid():
         submit = "submit" in request.POST
-        saved = _attempt(
+        saved = attempt(
             request,
             lambda: services.report_save(
                 report=report,
@@ -64,7 +50,7 @@ def report_edit(request: HttpRequest, identifier: str, milestone: str) -> HttpRe
         )
         upload = form.cleaned_data.get("attachment")
         if saved and upload:
-            _attempt(
+            attempt(
                 request,
                 lambda: services.report_attachment_add(report=report, user=request.user, upload=upload),
                 _("Attachment added."),
@@ -89,7 +75,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(user=request.user, report_id=pk)
     form = CommentForm(request.POST if "comment" in request.POST else None)
     if form.is_bound and form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.report_comment(report=report, user=request.user, text=form.cleaned_data["text"]),
             _("Comment added; the carrier sees it."),
@@ -112,7 +98,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def results_publish(request: HttpRequest, pk: int) -> HttpResponse:
     require_organiser(request.user)
     report = get_object_or_404(ProgressReport.objects.select_related("label", "milestone"), pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.final_results_publish(report=report, user=request.user),
         _("Results published on the challenge's public page."),

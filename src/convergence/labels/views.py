@@ -10,10 +10,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.applications.errors import ApplicationError
 from convergence.applications.models import Application
 from convergence.calls.models import Call
 from convergence.review.models import Decision
+from convergence.web.feedback import attempt
 
 from . import services, signing
 from .access import access_kit_file, access_label_for_carrier, kit_files_for, require_organiser
@@ -23,23 +23,12 @@ from .models import KitDownload, KitFile, Label
 from .selectors import label_verification, public_entry
 
 
-def _attempt(request: HttpRequest, action, success: str) -> bool:
-    """Run a service; its refusal becomes a message in the user's language, never an error page."""
-    try:
-        outcome = action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success % {"count": outcome} if isinstance(outcome, int) else success)
-    return True
-
-
 def labels_manage(request: HttpRequest, slug: str) -> HttpResponse:
     require_organiser(request.user)
     call = get_object_or_404(Call, slug=slug)
     upload = KitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and upload.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.kit_file_add(
                 call=call, user=request.user, title=upload.cleaned_data["title"], upload=upload.cleaned_data["file"]
@@ -70,7 +59,7 @@ def labels_manage(request: HttpRequest, slug: str) -> HttpResponse:
 def labels_award(request: HttpRequest, slug: str) -> HttpResponse:
     require_organiser(request.user)
     call = get_object_or_404(Call, slug=slug)
-    _attempt(
+    attempt(
         request,
         lambda: services.labels_award_selected(call=call, user=request.user),
         _("%(count)d label(s) awarded."),
@@ -95,14 +84,14 @@ def label_admin(request: HttpRequest, identifier: str) -> HttpResponse:
         request.POST if "public_fields" in request.POST else None, initial={"shown": label.public_fields}
     )
     if revoke.is_bound and revoke.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.label_revoke(label=label, user=request.user, reason=revoke.cleaned_data["reason"]),
             _("Label revoked."),
         )
         return redirect("labels:admin", identifier=identifier)
     if public.is_bound and public.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.label_public_fields_update(
                 label=label, user=request.user, fields=public.cleaned_data["shown"]

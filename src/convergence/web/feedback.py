@@ -1,0 +1,24 @@
+"""Service calls from pages: a refusal becomes messages in the user's language, never an error page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from convergence.applications.errors import ApplicationError
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run `action`; say `success` (its %(count)d filled when the action returns a number) or why it was refused."""
+    try:
+        outcome = action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        for problems in error.field_errors.values():
+            messages.error(request, " ".join(str(problem) for problem in problems))
+        return False
+    counted = isinstance(outcome, int) and not isinstance(outcome, bool) and "%(count)" in success
+    messages.success(request, success % {"count": outcome} if counted else success)
+    return True
