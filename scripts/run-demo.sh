@@ -19,6 +19,8 @@ $PY manage.py seed_committee
 # A completed edition with the real 2024–2025 dates: labels, reports, results and the Summit programme.
 $PY manage.py seed_completed_edition calls/convergence-ia-2025.yaml --if-empty
 $PY manage.py seed_demo_competition --if-empty
+# Static files are collected once and served by whitenoise, as in a deployment.
+$PY manage.py collectstatic --noinput >/dev/null
 
 # -B runs the periodic tasks (milestone reminders) inside the worker: enough for one embedded process.
 .venv/bin/celery -A convergence worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo &
@@ -26,4 +28,5 @@ WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 
 echo "Convergence: http://$HOST:$PORT/  (demo accounts: organiser@demo.test, applicant@demo.test … password: demo)"
-$PY manage.py runserver "$HOST:$PORT" --noreload
+# The production server, configured by gunicorn.conf.py (the same file a deployment uses).
+HOST=$HOST PORT=$PORT .venv/bin/gunicorn --config gunicorn.conf.py

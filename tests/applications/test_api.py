@@ -161,3 +161,62 @@ def test_country_codes_are_stored_upper_case_whatever_the_case_sent(token_client
     body = token_client.post(URL, payload, format="json").json()
     assert body["carrier_country"] == "SN"
     assert body["partners"][0]["country"] == "NG" and body["datasets"][0]["origin_country"] == "SN"
+
+
+def _complete_dossier(token_client, call) -> tuple[int, int]:
+    created = token_client.post(URL, {"call": call.slug, **COMPLETE}, format="json")
+    assert created.status_code == 201, created.json()
+    return created.json()["id"], created.json()["version"]
+
+
+def test_a_repeated_submit_without_version_gets_the_same_receipt_and_says_so(token_client, call):
+    pk, _version = _complete_dossier(token_client, call)
+
+    first = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
+    second = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
+
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first
+    assert second.status_code == 200
+    assert second["Idempotent-Replayed"] == "true"
+    assert second.json()["receipt_number"] == first.json()["receipt_number"]
+    assert Submission.objects.filter(application_id=pk).count() == 1
+
+
+def test_a_double_click_with_the_submitted_version_gets_the_same_receipt(token_client, call):
+    pk, version = _complete_dossier(token_client, call)
+
+    first = token_client.post(f"{URL}{pk}/submit/", {"version": version}, format="json")
+    second = token_client.post(f"{URL}{pk}/submit/", {"version": version}, format="json")
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.json()["receipt_number"] == first.json()["receipt_number"]
+    older = token_client.post(f"{URL}{pk}/submit/", {"version": version - 1}, format="json")
+    assert older.status_code == 409 and older.json()["code"] == "stale_version"
+
+
+def test_an_idempotency_key_replays_its_receipt_and_a_new_key_after_a_change_makes_a_new_one(token_client, call):
+    pk, version = _complete_dossier(token_client, call)
+
+    first = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    retry = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["receipt_number"] == first.json()["receipt_number"]
+
+    current = token_client.get(f"{URL}{pk}/").json()["version"]
+    changed = token_client.patch(f"{URL}{pk}/", {"title": "Titre révisé", "version": current}, format="json")
+    assert changed.status_code == 200, changed.json()
+    again = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    assert again.status_code == 201
+    assert again.json()["receipt_number"] != first.json()["receipt_number"]
+    late_retry = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    assert late_retry.status_code == 200
+    assert late_retry.json()["receipt_number"] == first.json()["receipt_number"]
+    assert Submission.objects.filter(application_id=pk).count() == 2
+
+
+def test_an_overlong_idempotency_key_is_a_field_error(token_client, call):
+    pk, _version = _complete_dossier(token_client, call)
+    response = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["errors"]
+    assert not Submission.objects.exists()

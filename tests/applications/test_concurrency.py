@@ -84,3 +84,70 @@ def test_concurrent_submissions_at_the_deadline_are_whole(call):
     assert len(numbers) == len(set(numbers))
     assert numbers == [f"CIA-2024-{n:06d}" for n in range(1, len(numbers) + 1)]
     assert numbers, "at least the first submissions fall before the deadline"
+
+
+def _ready_dossier(call, email):
+    user = make_user(email)
+    return services.application_create(call=call, user=user, changes=complete_changes_for(call)), user
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["no version", "same version", "same key"])
+def test_a_doubled_submit_of_one_dossier_gives_one_receipt(call, how):
+    application, user = _ready_dossier(call, f"double-{how.replace(' ', '-')}@example.org")
+    version = application.version
+
+    def submit():
+        return services.application_submit(
+            application=Application.objects.get(pk=application.pk),
+            user=user,
+            expected_version=version if how == "same version" else None,
+            idempotency_key="retry-7f3a" if how == "same key" else "",
+        )
+
+    outcomes = run_together([submit, submit, submit])
+
+    assert all(isinstance(outcome, Submission) for outcome in outcomes), outcomes
+    assert sorted(outcome.replayed for outcome in outcomes) == [False, True, True]
+    assert len({outcome.receipt_number for outcome in outcomes}) == 1
+    assert Submission.objects.filter(application=application).count() == 1
+    assert application.events.filter(kind="submitted").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_during_a_submit_never_mixes_two_contents(call):
+    """The snapshot is either wholly before the save or wholly after it (title and partners together)."""
+    for round_ in range(6):
+        application, user = _ready_dossier(call, f"mix{round_}@example.org")
+        version = application.version
+
+        def save():
+            return services.application_update(
+                application=Application.objects.get(pk=application.pk),
+                user=user,
+                expected_version=version,
+                changes={
+                    "title": "Après",
+                    "partners": [{"organisation": "Après Lab", "organisation_type": "research", "country": "CA"}],
+                },
+            )
+
+        def submit():
+            return services.application_submit(application=Application.objects.get(pk=application.pk), user=user)
+
+        saved, submitted = run_together([save, submit])
+
+        assert isinstance(submitted, Submission), submitted
+        content = submitted.content
+        partners = [partner["organisation"] for partner in content["partners"]]
+        if content["title"] == "Après":
+            assert partners == ["Après Lab"]
+        else:
+            assert "Après Lab" not in partners
+        if isinstance(saved, Application):
+            application.refresh_from_db()
+            # The save after the submission leaves the dossier marked as changed; before it, nothing is pending.
+            assert application.has_unsubmitted_changes == (content["title"] != "Après")
+        else:
+            assert saved.code == "stale_version"
+            assert content["title"] != "Après"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -251,19 +251,49 @@ class ApplicationDetailApi(APIView):
         return Response(_output(application))
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
 class ApplicationSubmitApi(APIView):
     @extend_schema(
         request=VersionInput,
-        responses={201: SubmissionOutput, 400: OpenApiResponse(description="incomplete: errors per field")},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any unique string (a UUID): a retry with the same key gets the same receipt back.",
+            )
+        ],
+        responses={
+            201: SubmissionOutput,
+            200: OpenApiResponse(
+                SubmissionOutput,
+                description="already submitted: the receipt given by the first request (header Idempotent-Replayed)",
+            ),
+            400: OpenApiResponse(description="incomplete: errors per field"),
+        },
         summary="Submit your dossier and get a receipt",
     )
     def post(self, request, pk: int):
         application = access_application_for_owner(user=request.user, application_id=pk)
         payload = VersionInput(data=request.data)
         payload.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise InvalidApplicationData(
+                field_errors={"Idempotency-Key": [_("At most 255 characters.")]},
+            )
         submission = services.application_submit(
-            application=application, user=request.user, expected_version=payload.validated_data.get("version")
+            application=application,
+            user=request.user,
+            expected_version=payload.validated_data.get("version"),
+            idempotency_key=key,
         )
+        if submission.replayed:
+            return Response(
+                SubmissionOutput(submission).data, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"}
+            )
         return Response(SubmissionOutput(submission).data, status=status.HTTP_201_CREATED)
 
 

@@ -156,10 +156,22 @@ class Submission(models.Model):
     content = models.JSONField(_("submitted content"))
     digest = models.CharField(_("SHA-256 of the content"), max_length=64)
     receipt_emailed_at = models.DateTimeField(null=True, blank=True)
+    # The client's Idempotency-Key, if it sent one: a retry with the same key gets this receipt back.
+    idempotency_key = models.CharField(max_length=255, blank=True, default="")
+
+    # Not stored: set when a repeated submit is answered with this receipt instead of a new one.
+    replayed: bool = False
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["application", "number"], name="unique_submission_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_submission_number"),
+            models.UniqueConstraint(
+                fields=["application", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="unique_submission_idempotency_key",
+            ),
+        ]
         verbose_name = _("submission")
 
     def __str__(self) -> str:

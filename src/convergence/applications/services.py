@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,10 @@ def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
 
 def _lock_for_owner(application_id: int, user) -> Application:
     """The dossier, row-locked until commit, if `user` owns it and the call still accepts changes."""
-    application = Application.objects.select_for_update().select_related("call", "owner").get(pk=application_id)
+    # FOR UPDATE OF the dossier only: the call's and the user's rows stay free for everyone else.
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("call", "owner").get(pk=application_id)
+    )
     if application.owner_id != user.pk:
         raise PermissionDenied
     _ensure_call_accepts_changes(application.call, timezone.now())
@@ -172,7 +175,10 @@ def _json_value(value: Any) -> Any:
 
 
 def application_snapshot(application: Application) -> dict[str, Any]:
-    """The dossier's content as submitted: what the receipt's digest covers and what the committee reads."""
+    """The dossier's content as submitted: what the receipt's digest covers and what the committee reads.
+
+    Reads what `_lock_for_submission` prefetched; called on another instance it queries each relation.
+    """
 
     def item(obj) -> dict[str, Any]:
         return {"code": obj.code, "name": obj.name}
@@ -200,11 +206,12 @@ def application_snapshot(application: Application) -> dict[str, Any]:
         ],
         "claims": [
             {**item(claim.criterion), "number": claim.criterion.number, "justification": claim.justification}
-            for claim in application.claims.select_related("criterion")
+            for claim in application.claims.all()
         ],
         "attachments": [
             {"id": a.pk, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-            for a in application.attachments.filter(removed_at__isnull=True)
+            for a in application.attachments.all()
+            if a.removed_at is None
         ],
     }
 
@@ -215,33 +222,88 @@ def content_digest(content: dict[str, Any]) -> str:
 
 
 def _next_receipt_number(call: Call) -> str:
-    # The UPDATE takes the row lock until commit, so two submissions never share a number.
-    Call.objects.filter(pk=call.pk).update(receipt_counter=F("receipt_counter") + 1)
-    counter = Call.objects.values_list("receipt_counter", flat=True).get(pk=call.pk)
+    """Take the call's next receipt number.
+
+    The UPDATE holds the call's row lock until commit, so two submissions never share a number; every
+    submission of the call queues on that lock, so the caller takes the number last, just before commit.
+    """
+    table = Call._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET receipt_counter = receipt_counter + 1 WHERE id = %s RETURNING receipt_counter",  # noqa: S608 (the model's own table name)
+            [call.pk],
+        )
+        (counter,) = cursor.fetchone()
     return f"{call.receipt_prefix}-{counter:06d}"
 
 
+def _lock_for_submission(application_id: int, user) -> Application:
+    """The dossier with everything its rules and snapshot read, its own row locked (not the call's, not the user's)."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "owner", "format")
+        .prefetch_related(
+            "themes",
+            "domains",
+            "partners",
+            "datasets",
+            Prefetch("claims", queryset=CriterionClaim.objects.select_related("criterion")),
+            Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
+        )
+        .get(pk=application_id)
+    )
+    if application.owner_id != user.pk:
+        raise PermissionDenied
+    _ensure_call_accepts_changes(application.call, timezone.now())
+    return application
+
+
+def _already_given_receipt(
+    application: Application, latest: Submission | None, *, expected_version: int | None, idempotency_key: str
+) -> Submission | None:
+    """The receipt a repeated submit should get back, or None when this submit is a new one.
+
+    A retry names the same Idempotency-Key; a double click sends the version the first click submitted
+    (the submission bumped it by one); a submit without either finds the content already submitted.
+    """
+    if idempotency_key:
+        return application.submissions.filter(idempotency_key=idempotency_key).first()
+    unchanged = (
+        latest is not None
+        and application.status == Application.Status.SUBMITTED
+        and not application.has_unsubmitted_changes
+    )
+    if not unchanged:
+        return None
+    if expected_version is None or expected_version + 1 == application.version:
+        return latest
+    return None
+
+
 @transaction.atomic
-def application_submit(*, application: Application, user, expected_version: int | None = None) -> Submission:
-    """Freeze the dossier's current content as a new version, with its receipt."""
-    application = _lock_for_owner(application.pk, user)
+def application_submit(
+    *, application: Application, user, expected_version: int | None = None, idempotency_key: str = ""
+) -> Submission:
+    """Freeze the dossier's current content as a new version, with its receipt.
+
+    Idempotent: a repeated submit (same Idempotency-Key, the version the first one submitted, or no
+    version while nothing changed) gets back the receipt already given, marked `replayed`.
+    """
+    application = _lock_for_submission(application.pk, user)
     now = timezone.now()
+    latest = application.submissions.order_by("-number").first()
+    given = _already_given_receipt(
+        application, latest, expected_version=expected_version, idempotency_key=idempotency_key
+    )
+    if given is not None:
+        given.replayed = True
+        return given
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion()
     problems = application_problems(application)
     if problems:
         raise IncompleteApplication(field_errors=problems)
     content = application_snapshot(application)
-    number = (application.submissions.aggregate(last=Max("number"))["last"] or 0) + 1
-    submission = Submission.objects.create(
-        application=application,
-        number=number,
-        receipt_number=_next_receipt_number(application.call),
-        submitted_at=now,
-        submitted_by=user,
-        content=content,
-        digest=content_digest(content),
-    )
     previous_status = application.status
     Application.objects.filter(pk=application.pk).update(
         status=Application.Status.SUBMITTED,
@@ -249,6 +311,16 @@ def application_submit(*, application: Application, user, expected_version: int 
         has_unsubmitted_changes=False,
         version=F("version") + 1,
         updated_at=now,
+    )
+    submission = Submission.objects.create(
+        application=application,
+        number=(latest.number if latest else 0) + 1,
+        receipt_number=_next_receipt_number(application.call),
+        submitted_at=now,
+        submitted_by=user,
+        content=content,
+        digest=content_digest(content),
+        idempotency_key=idempotency_key,
     )
     _record(
         application,

@@ -221,10 +221,11 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
             except ApplicationError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(
-                    request,
-                    _("Your dossier was submitted. Receipt %(number)s.") % {"number": submission.receipt_number},
-                )
+                if submission.replayed:
+                    message = _("Your dossier was already submitted with this content. Receipt %(number)s.")
+                else:
+                    message = _("Your dossier was submitted. Receipt %(number)s.")
+                messages.success(request, message % {"number": submission.receipt_number})
                 return redirect(application)
     labels = {
         **{name: field.label for name, field in ChallengeForm.base_fields.items()},

@@ -1,0 +1,318 @@
+"""Deadline night: the last-hour rush of submissions, against the platform started as a user starts it.
+
+Starts the production server (gunicorn with the project's gunicorn.conf.py) and a Celery worker beside it:
+- embedded default (no DATABASE_URL): SQLite and the SQLite broker in a throw-away folder, as `make run`;
+- with DATABASE_URL (PostgreSQL): a throw-away database `<name>_rush` on that server, and the broker of
+  CELERY_BROKER_URL (Redis in CI) or the SQLite one.
+Creates, for each concurrency level, N applicants holding complete drafts (tokens, no password hashing),
+then fires their N submits at once from a bounded client on loopback (one connection per request, as N
+browsers would), and counts the rows: every 2xx must have exactly one submission and one receipt, no
+refused request may have left one. In the same run it measures a trivial authenticated GET
+(`/api/v1/calls/<slug>/`) and the public pages at the same concurrency. Prints a table and lines:
+
+RESULT deadline-rush <server> conc=<c> submit_per_s=… p50_ms=… p99_ms=… errors=… lost=… duplicated=…
+       get_per_s=… ratio=…            (ratio = submits/s ÷ GETs/s)
+RESULT deadline-rush <server> page=<path> conc=<c> p50_ms=… p99_ms=… per_s=… errors=…
+
+Usage: python bench/deadline_rush.py [--levels 50,100,200] [--dossiers 200] [--workers W] [--catalogue 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CALL_FILE = ROOT / "calls" / "convergence-ia-2025.yaml"
+PUBLIC_PAGES = ["/", "/catalogue/", "/open-data/challenges.json", "/programme/"]
+
+
+def _environment(args) -> tuple[str, dict[str, str]]:
+    """The server's environment: where its data lives, as `make run` or a deployment would set it."""
+    var_dir = tempfile.mkdtemp(prefix="convergence-rush-")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "convergence.settings",
+        "CONVERGENCE_DEMO": "1",
+        "CONVERGENCE_VAR_DIR": var_dir,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url:
+        parts = urlsplit(database_url)
+        name = parts.path.lstrip("/") or "convergence"
+        bench_name = f"{name}_rush"
+        _recreate_postgres_database(urlunsplit(parts._replace(path="/postgres")), bench_name)
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_name}"))
+        server = "postgresql+" + ("redis" if os.environ.get("CELERY_BROKER_URL", "").startswith("redis") else "sqlite")
+    else:
+        env.pop("DATABASE_URL", None)
+        env.pop("CELERY_BROKER_URL", None)
+        server = "embedded"
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
+    return server, env
+
+
+def _recreate_postgres_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare(env: dict[str, str], levels: list[int], dossiers: int, catalogue: int) -> dict:
+    """Migrate, load the call, create applicants with complete drafts; runs in a child with the server's env."""
+    script = f"""
+import json, sys
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+sys.path.insert(0, {str(ROOT / "bench")!r})
+from rush_data import prepare
+print("PREPARED " + json.dumps(prepare({str(CALL_FILE)!r}, {levels!r}, {dossiers}, {catalogue})))
+"""
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if output.returncode != 0:
+        sys.exit(f"preparing the data failed:\n{output.stderr[-4000:]}")
+    line = next(line for line in output.stdout.splitlines() if line.startswith("PREPARED "))
+    return json.loads(line.removeprefix("PREPARED "))
+
+
+def _count_rows(env: dict[str, str], application_ids: list[int]) -> dict[int, int]:
+    script = f"""
+import json
+import django
+django.setup()
+from django.db.models import Count
+from convergence.applications.models import Submission
+ids = {application_ids!r}
+rows = Submission.objects.filter(application_id__in=ids).values("application_id").annotate(n=Count("id"))
+receipts = Submission.objects.filter(application_id__in=ids).values("receipt_number").distinct().count()
+print("COUNTS " + json.dumps({{"per_application": {{r["application_id"]: r["n"] for r in rows}}, "receipts": receipts}}))
+"""
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    line = next(line for line in output.stdout.splitlines() if line.startswith("COUNTS "))
+    counts = json.loads(line.removeprefix("COUNTS "))
+    per_application = {int(key): value for key, value in counts["per_application"].items()}
+    if counts["receipts"] != sum(per_application.values()):
+        sys.exit("two submissions share a receipt number")
+    return per_application
+
+
+class Server:
+    """gunicorn and a Celery worker, started and stopped as `make run` does."""
+
+    def __init__(self, env: dict[str, str], port: int):
+        self.env = {**env, "PORT": str(port), "HOST": "127.0.0.1"}
+        self.port = port
+        self.processes: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Server:
+        venv_bin = Path(sys.executable).parent
+        self.processes.append(
+            subprocess.Popen(
+                [str(venv_bin / "gunicorn"), "--config", "gunicorn.conf.py"],
+                env=self.env,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+        )
+        self.processes.append(
+            subprocess.Popen(
+                [str(venv_bin / "celery"), "-A", "convergence", "worker", "--pool=solo", "--loglevel=WARNING"],
+                env=self.env,
+                cwd=ROOT,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+            )
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if request(self.port, "GET", "/")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        sys.exit("the server did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request(method, path, body=body, headers={"Connection": "close", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def fire(port: int, concurrency: int, calls: list[tuple[str, str, dict, bytes | None]]) -> tuple[list, float]:
+    """Send every call, `concurrency` at a time, all starting together; (status or error, seconds) each."""
+    barrier = threading.Barrier(concurrency)
+
+    def one(index: int):
+        if index < concurrency:
+            barrier.wait()
+        method, path, headers, body = calls[index]
+        start = time.perf_counter()
+        try:
+            status = request(port, method, path, headers, body)[0]
+        except OSError as error:
+            status = type(error).__name__
+        return status, time.perf_counter() - start
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        outcomes = list(pool.map(one, range(len(calls))))
+    return outcomes, time.perf_counter() - started
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--levels", default="50,100,200")
+    parser.add_argument("--dossiers", type=int, default=200, help="submits fired at each level")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: gunicorn.conf.py)")
+    parser.add_argument("--catalogue", type=int, default=1000, help="labelled challenges in the public catalogue")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",")]
+
+    server, env = _environment(args)
+    print(f"preparing {server}: {args.dossiers} complete drafts per level, {args.catalogue} catalogue entries …")
+    data = _prepare(env, levels, args.dossiers, args.catalogue)
+    results = []
+    with Server(env, args.port):
+        for level in levels:
+            drafts = data["levels"][str(level)]
+            submits = [
+                (
+                    "POST",
+                    f"/api/v1/applications/{draft['id']}/submit/",
+                    {"Authorization": f"Token {draft['token']}", "Content-Type": "application/json"},
+                    b"{}",
+                )
+                for draft in drafts
+            ]
+            outcomes, seconds = fire(args.port, level, submits)
+            per_application = _count_rows(env, [draft["id"] for draft in drafts])
+            accepted = [
+                draft["id"] for draft, (status, _) in zip(drafts, outcomes, strict=True) if status in (200, 201)
+            ]
+            refused = [
+                draft["id"] for draft, (status, _) in zip(drafts, outcomes, strict=True) if status not in (200, 201)
+            ]
+            lost = sum(1 for pk in accepted if per_application.get(pk, 0) == 0)
+            duplicated = sum(1 for count in per_application.values() if count > 1)
+            left_rows = sum(1 for pk in refused if per_application.get(pk, 0) > 0)
+            latencies = [duration for _, duration in outcomes]
+            statuses = sorted({str(status) for status, _ in outcomes})
+
+            token = drafts[0]["token"]
+            gets = [("GET", f"/api/v1/calls/{data['call']}/", {"Authorization": f"Token {token}"}, None)] * len(drafts)
+            get_outcomes, get_seconds = fire(args.port, level, gets)
+            get_errors = sum(1 for status, _ in get_outcomes if status != 200)
+            row = {
+                "conc": level,
+                "submit_per_s": len(drafts) / seconds,
+                "p50_ms": 1000 * statistics.median(latencies),
+                "p99_ms": 1000 * percentile(latencies, 0.99),
+                "errors": len(refused),
+                "lost": lost,
+                "duplicated": duplicated,
+                "left_rows": left_rows,
+                "get_per_s": len(gets) / get_seconds,
+                "get_p50_ms": 1000 * statistics.median(duration for _, duration in get_outcomes),
+                "get_errors": get_errors,
+                "statuses": ",".join(statuses),
+            }
+            row["ratio"] = row["submit_per_s"] / row["get_per_s"]
+            results.append(row)
+
+        pages = []
+        for path in PUBLIC_PAGES:
+            outcomes, seconds = fire(args.port, levels[0], [("GET", path, {}, None)] * args.dossiers)
+            latencies = [duration for _, duration in outcomes]
+            pages.append(
+                {
+                    "page": path,
+                    "conc": levels[0],
+                    "p50_ms": 1000 * statistics.median(latencies),
+                    "p99_ms": 1000 * percentile(latencies, 0.99),
+                    "per_s": len(outcomes) / seconds,
+                    "errors": sum(1 for status, _ in outcomes if status != 200),
+                }
+            )
+
+    print(f"\nDeadline rush on {server} ({os.cpu_count()} cores), {args.dossiers} submits per level")
+    print("| concurrent | submits/s | p50 ms | p99 ms | errors | lost | duplicated | GET/s | GET p50 ms | ratio |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for row in results:
+        print(
+            f"| {row['conc']} | {row['submit_per_s']:.1f} | {row['p50_ms']:.0f} | {row['p99_ms']:.0f} | {row['errors']} "
+            f"| {row['lost']} | {row['duplicated']} | {row['get_per_s']:.1f} | {row['get_p50_ms']:.0f} "
+            f"| {row['ratio']:.2f} |"
+        )
+    print(f"\nPublic pages, {levels[0]} concurrent anonymous visitors, {args.dossiers} requests each")
+    print("| page | p50 ms | p99 ms | requests/s | errors |")
+    print("| --- | --- | --- | --- | --- |")
+    for page in pages:
+        print(
+            f"| {page['page']} | {page['p50_ms']:.0f} | {page['p99_ms']:.0f} | {page['per_s']:.1f} | {page['errors']} |"
+        )
+    print()
+    for row in results:
+        print(
+            f"RESULT deadline-rush {server} conc={row['conc']} submit_per_s={row['submit_per_s']:.2f} "
+            f"p50_ms={row['p50_ms']:.1f} p99_ms={row['p99_ms']:.1f} errors={row['errors']} lost={row['lost']} "
+            f"duplicated={row['duplicated']} left_rows={row['left_rows']} get_per_s={row['get_per_s']:.2f} "
+            f"get_errors={row['get_errors']} ratio={row['ratio']:.3f}"
+        )
+    for page in pages:
+        print(
+            f"RESULT deadline-rush {server} page={page['page']} conc={page['conc']} p50_ms={page['p50_ms']:.1f} "
+            f"p99_ms={page['p99_ms']:.1f} per_s={page['per_s']:.2f} errors={page['errors']}"
+        )
+    failed = any(row["lost"] or row["duplicated"] or row["left_rows"] for row in results)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Data for bench/deadline_rush.py, made inside the server's environment (its database, its settings).
+
+Applicants and their complete drafts go through the platform's own services, as the editor makes them;
+their API tokens are made directly (no password hashing: logins are not what this bench measures).
+The catalogue's labelled challenges of a past edition are made in bulk, signed like real ones.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from convergence.accounts.models import User
+from convergence.applications import services
+from convergence.applications.models import Application, Submission
+from convergence.calls.models import Call
+from convergence.calls.services import call_load
+from convergence.labels import signing
+from convergence.labels.models import Label
+from convergence.labels.services import catalogue_entry
+
+COUNTRIES = ["FR", "SN", "CI", "MA", "ET", "IN", "US", "CA", "GB", "PL", "DK", "DE"]
+SUBJECTS = [
+    ("Détection précoce des feux de forêt", "imagerie satellite et capteurs au sol"),
+    ("Traduction automatique des langues peu dotées", "corpus ouverts et évaluation humaine"),
+    ("Diagnostic du paludisme sur frottis", "microscopie et apprentissage profond"),
+    ("Prévision de la production solaire", "données météorologiques ouvertes"),
+    ("Tri des déchets par vision", "robots de centres de tri"),
+    ("Mobilité partagée en zone rurale", "optimisation des trajets"),
+]
+
+
+def complete_changes(call: Call, index: int) -> dict:
+    rng = random.Random(index)
+    title, how = SUBJECTS[index % len(SUBJECTS)]
+    themes = list(call.themes.all())
+    return {
+        "title": f"{title} ({index})",
+        "summary": f"{title} : {how}.",
+        "description": f"Le défi réunit des équipes autour de {how}, avec un jeu de données ouvert et un protocole commun.",
+        "format": call.formats.first(),
+        "themes": rng.sample(themes, k=min(2, len(themes))),
+        "domains": [rng.choice(list(call.domains.all()))],
+        "trl": rng.randint(2, 8),
+        "expected_results": "Un premier prototype évalué et un rapport public.",
+        "carrier_name": f"Laboratoire {index}",
+        "carrier_type": "research",
+        "carrier_country": rng.choice(COUNTRIES),
+        "contact_name": f"Contact {index}",
+        "contact_email": f"contact{index}@rush.example",
+        "partners": [
+            {"organisation": f"Partenaire {index}", "organisation_type": "company", "country": rng.choice(COUNTRIES)}
+        ],
+        "datasets": [{"name": "Jeu ouvert", "origin_country": "FR", "licence": "Licence Ouverte 2.0"}],
+        "claims": {call.criteria.order_by("position").first(): "Des partenaires de plusieurs pays."},
+    }
+
+
+def make_drafts(call: Call, count: int, offset: int) -> list[dict]:
+    users = User.objects.bulk_create(
+        [User(email=f"rush{offset + i}@rush.example", full_name=f"Porteur {offset + i}") for i in range(count)]
+    )
+    tokens = Token.objects.bulk_create([Token(key=Token.generate_key(), user=user) for user in users])
+    drafts = []
+    for i, (user, token) in enumerate(zip(users, tokens, strict=True)):
+        application = services.application_create(call=call, user=user, changes=complete_changes(call, offset + i))
+        drafts.append({"id": application.pk, "token": token.key})
+    return drafts
+
+
+def make_catalogue(call_file: str, count: int) -> None:
+    """A past edition with `count` labelled challenges, as the public catalogue shows them."""
+    text = Path(call_file).read_text(encoding="utf-8")
+    past = call_load(text=text, source=call_file, demo=False, slug="rush-past-edition", receipt_prefix="PAST")
+    organiser = User.objects.create(email="organiser@rush.example", is_organiser=True)
+    owners = User.objects.bulk_create([User(email=f"past{i}@rush.example") for i in range(count)])
+    applications = Application.objects.bulk_create(
+        [Application(call=past, owner=owner, status=Application.Status.SUBMITTED) for owner in owners]
+    )
+    awarded_at = past.closes_at + timedelta(days=5)
+    submissions, labels = [], []
+    for index, application in enumerate(applications):
+        changes = complete_changes(past, index)
+        content = {
+            **{key: value for key, value in changes.items() if isinstance(value, str | int)},
+            "themes": [{"code": theme.code, "name": theme.name} for theme in changes["themes"]],
+            "domains": [{"code": domain.code, "name": domain.name} for domain in changes["domains"]],
+            "format": {
+                "code": changes["format"].code,
+                "name": changes["format"].name,
+                "number": changes["format"].number,
+            },
+            "partners": changes["partners"],
+            "datasets": changes["datasets"],
+        }
+        submissions.append(
+            Submission(
+                application=application,
+                number=1,
+                receipt_number=f"PAST-{index + 1:06d}",
+                submitted_at=past.closes_at - timedelta(hours=1),
+                submitted_by=application.owner,
+                content=content,
+                digest=services.content_digest(content),
+                receipt_emailed_at=awarded_at,
+            )
+        )
+        entry = catalogue_entry(content)
+        payload = {
+            "identifier": f"PAST-L{index + 1:04d}",
+            "call": past.slug,
+            "call_title": past.title,
+            "title": entry["title"],
+            "carrier": entry["carrier_name"],
+            "carrier_country": entry["carrier_country"],
+            "partner_countries": entry["partner_countries"],
+            "awarded_on": awarded_at.date().isoformat(),
+            "issuer": "Convergence",
+            "key_id": signing.key_id(),
+        }
+        labels.append(
+            Label(
+                call=past,
+                application=application,
+                identifier=payload["identifier"],
+                payload=payload,
+                signature=signing.sign(payload),
+                key_id=payload["key_id"],
+                catalogue=entry,
+                awarded_at=awarded_at,
+                awarded_by=organiser,
+            )
+        )
+    Submission.objects.bulk_create(submissions)
+    Label.objects.bulk_create(labels)
+
+
+def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int) -> dict:
+    text = Path(call_file).read_text(encoding="utf-8")
+    call = call_load(text=text, source=call_file, demo=True)
+    assert call.accepts_changes_at(timezone.now())
+    if catalogue:
+        make_catalogue(call_file, catalogue)
+    return {
+        "call": call.slug,
+        "levels": {str(level): make_drafts(call, dossiers, offset=n * dossiers) for n, level in enumerate(levels)},
+    }
