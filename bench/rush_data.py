@@ -41,7 +41,7 @@ def complete_changes(call: Call, index: int) -> dict:
     return {
         "title": f"{title} ({index})",
         "summary": f"{title} : {how}.",
-        "description": f"Le défi réunit des équipes autour de {how}, avec un jeu de données ouvert et un protocole commun.",
+        "description": f"Le défi réunit des équipes autour de {how}, avec des données ouvertes et un protocole commun.",
         "format": call.formats.first(),
         "themes": rng.sample(themes, k=min(2, len(themes))),
         "domains": [rng.choice(list(call.domains.all()))],

@@ -114,28 +114,33 @@ def test_a_doubled_submit_of_one_dossier_gives_one_receipt(call, how):
     assert application.events.filter(kind="submitted").count() == 1
 
 
+def _save_and_submit_together(call, email):
+    application, user = _ready_dossier(call, email)
+    version = application.version
+
+    def save():
+        return services.application_update(
+            application=Application.objects.get(pk=application.pk),
+            user=user,
+            expected_version=version,
+            changes={
+                "title": "Après",
+                "partners": [{"organisation": "Après Lab", "organisation_type": "research", "country": "CA"}],
+            },
+        )
+
+    def submit():
+        return services.application_submit(application=Application.objects.get(pk=application.pk), user=user)
+
+    saved, submitted = run_together([save, submit])
+    return application, saved, submitted
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_save_during_a_submit_never_mixes_two_contents(call):
     """The snapshot is either wholly before the save or wholly after it (title and partners together)."""
     for round_ in range(6):
-        application, user = _ready_dossier(call, f"mix{round_}@example.org")
-        version = application.version
-
-        def save():
-            return services.application_update(
-                application=Application.objects.get(pk=application.pk),
-                user=user,
-                expected_version=version,
-                changes={
-                    "title": "Après",
-                    "partners": [{"organisation": "Après Lab", "organisation_type": "research", "country": "CA"}],
-                },
-            )
-
-        def submit():
-            return services.application_submit(application=Application.objects.get(pk=application.pk), user=user)
-
-        saved, submitted = run_together([save, submit])
+        application, saved, submitted = _save_and_submit_together(call, f"mix{round_}@example.org")
 
         assert isinstance(submitted, Submission), submitted
         content = submitted.content
