@@ -23,6 +23,15 @@ def make_user(email: str, **fields) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as a newly deployed server does."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def call(db):
     return call_load(text=CALL_FILE.read_text(encoding="utf-8"), source=str(CALL_FILE), demo=True)

@@ -74,3 +74,53 @@ def test_nul_characters_in_addresses_are_refused_not_sent_to_the_database(labell
     assert client.get("/programme/?call=%00").status_code == 400
     assert client.get("/label/%00/").status_code == 404
     assert api_client.get("/api/v1/labels/%00/verify/").json()["status"] == "unknown"
+
+
+def test_the_cached_catalogue_and_open_data_follow_every_change_of_a_label(labelled, client, organiser):
+    """Read once (cached), then changed: the next read shows the change, on the page, the API and open data."""
+    label = Label.objects.get(identifier="CIA-2024-L001")
+    assert "Addis AI Lab" in client.get("/open-data/challenges.csv").content.decode()
+    assert "Flood forecasting" in client.get("/catalogue/").content.decode()
+
+    services.label_public_fields_update(label=label, user=organiser, fields=["summary"])
+    services.label_revoke(label=Label.objects.get(identifier="CIA-2024-L002"), user=organiser, reason="Retrait")
+
+    assert "Addis AI Lab" not in client.get("/open-data/challenges.csv").content.decode()
+    assert "Flood forecasting" not in client.get("/catalogue/").content.decode()
+    assert [e["identifier"] for e in client.get("/api/v1/catalogue/").json()] == ["CIA-2024-L001"]
+
+
+def test_a_large_catalogue_is_shown_page_by_page_keeping_the_filters(labelled, client, organiser):
+    from convergence.labels.catalogue import CATALOGUE_PAGE_SIZE
+
+    template = Label.objects.get(identifier="CIA-2024-L001")
+    copies = []
+    for index in range(CATALOGUE_PAGE_SIZE + 5):
+        application = template.application
+        application.pk = None
+        application.save()
+        copies.append(
+            Label(
+                call=template.call,
+                application=application,
+                identifier=f"CIA-2024-L{index + 100:03d}",
+                payload=template.payload,
+                signature=template.signature,
+                key_id=template.key_id,
+                catalogue={**template.catalogue, "title": f"Défi copié {index + 100}"},
+                awarded_at=template.awarded_at,
+                awarded_by=organiser,
+            )
+        )
+    Label.objects.bulk_create(copies)
+    services.label_revoke(label=Label.objects.get(identifier="CIA-2024-L002"), user=organiser, reason="Retrait")
+
+    first = client.get("/catalogue/?country=ET").content.decode()
+    second = client.get("/catalogue/?country=ET&page=2").content.decode()
+
+    total = CATALOGUE_PAGE_SIZE + 6
+    assert f"{total} résultats" in first
+    assert first.count("fr-card__title") == CATALOGUE_PAGE_SIZE
+    assert second.count("fr-card__title") == total - CATALOGUE_PAGE_SIZE
+    assert 'href="?country=ET&amp;page=2"' in first
+    assert client.get("/catalogue/?page=999").status_code == 200

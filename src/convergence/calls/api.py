@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from django.http import Http404
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from convergence.web.public_cache import cached_public
 
 from .models import Call
 
@@ -78,3 +82,20 @@ class CallDetailApi(RetrieveAPIView):
     serializer_class = CallOutput
     lookup_field = "slug"
     queryset = CallListApi.queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        # Read by every applicant's client on deadline night: serialised once per change of the call.
+        slug = kwargs["slug"]
+
+        def build() -> dict | None:
+            call = self.get_queryset().filter(slug=slug).first()
+            if call is None:
+                return None
+            return {"data": CallOutput(call).data, "opens_at": call.opens_at, "closes_at": call.closes_at}
+
+        cached = cached_public("calls", f"api:{slug}", build)
+        if cached is None:
+            raise Http404
+        # Open or not is a matter of the moment, not of the cached content.
+        window = Call(opens_at=cached["opens_at"], closes_at=cached["closes_at"])
+        return Response({**cached["data"], "is_open": window.is_open})

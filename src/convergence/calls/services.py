@@ -7,6 +7,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from pydantic import ValidationError
 
+from convergence.web.public_cache import public_content_changed
+
 from .models import Call, CallEvent, Criterion, Format, Milestone, PriorityDomain, Theme
 from .schema import CallDefinition, CallFileError, parse_call_definition
 
@@ -121,6 +123,9 @@ def call_load(
         },
     )
     CallEvent.objects.create(call=call, kind="loaded", details={"source": source, "demo": demo, "shift_days": shift})
+    # The call's own API and the catalogue's open data (call titles) show what was just loaded.
+    public_content_changed("calls")
+    public_content_changed("catalogue")
     return call
 
 
@@ -137,5 +142,6 @@ def call_close_now(*, call: Call, user) -> Call:
     previous = call.closes_at
     Call.objects.filter(pk=call.pk).update(closes_at=now - timedelta(seconds=1))
     CallEvent.objects.create(call=call, actor=user, kind="closed_early", details={"planned": previous.isoformat()})
+    public_content_changed("calls")
     call.refresh_from_db()
     return call

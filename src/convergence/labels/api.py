@@ -197,7 +197,7 @@ class CatalogueApi(APIView):
             format=params.get("format", "")[:4],
             country=params.get("country", "")[:2],
         )
-        return Response(CatalogueEntryOutput([public_entry(label) for label in catalogue(filters)], many=True).data)
+        return Response(CatalogueEntryOutput([item.entry for item in catalogue(filters)], many=True).data)
 
 
 class CatalogueEntryApi(APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from convergence.applications.countries import country_name
 from convergence.calls.i18n import localize
+from convergence.web.public_cache import cached_public
 
 from .forms import CatalogueFilterForm
 from .opendata import FIELDS, LICENCE, open_data_csv, open_data_row, table_schema
@@ -20,6 +22,7 @@ from .selectors import (
     CatalogueFilters,
     calls_with_labels,
     catalogue,
+    catalogue_items,
     country_counts,
     facet_choices,
     label_verification,
@@ -27,10 +30,12 @@ from .selectors import (
     public_labels,
 )
 
+CATALOGUE_PAGE_SIZE = 30
+
 
 @require_GET
 def catalogue_list(request: HttpRequest) -> HttpResponse:
-    everything = list(public_labels())
+    everything = catalogue_items()
     countries = country_counts(everything)
     form = CatalogueFilterForm(
         request.GET,
@@ -50,15 +55,22 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
         format=data.get("format") or "",
         country=data.get("country") or "",
     )
-    labels = catalogue(filters)
+    matching = catalogue(filters)
+    page = Paginator(matching, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "labels/catalogue.html",
         {
             "form": form,
-            "entries": [public_entry(label) for label in labels],
+            "entries": [item.entry for item in page.object_list],
+            "page": page,
+            "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "query": query.urlencode(),
+            "count": len(matching),
             "total": len(everything),
-            "countries": [(code, country_name(code), count) for code, count in country_counts(labels)],
+            "countries": [(code, country_name(code), count) for code, count in country_counts(matching)],
         },
     )
 
@@ -89,7 +101,13 @@ def catalogue_panels():
 
 
 def _rows() -> list[dict]:
-    return [open_data_row(label) for label in public_labels().order_by("call__opens_at", "identifier")]
+    """The open-data rows, rebuilt only when a label changes (everyone downloads them, few change them)."""
+
+    def build() -> list[dict]:
+        labels = public_labels().defer("call__definition").order_by("call__opens_at", "identifier")
+        return [open_data_row(label) for label in labels]
+
+    return cached_public("catalogue", "open-data-rows", build)
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
+from convergence.web.public_cache import cached_public
 
 from . import signing
 from .converters import IDENTIFIER
@@ -56,31 +57,54 @@ class CatalogueFilters:
     country: str = ""
 
 
-def _matches(label: Label, filters: CatalogueFilters) -> bool:
-    entry = public_entry(label)
+@dataclass(frozen=True)
+class CatalogueItem:
+    """A public entry with what filtering needs, computed once per change of the catalogue."""
+
+    entry: dict
+    haystack: str
+    countries: frozenset[str]
+
+
+def _catalogue_items() -> list[CatalogueItem]:
+    items = []
+    labels = public_labels().defer("call__definition").order_by("call__opens_at", "identifier")
+    for label in labels:
+        entry = public_entry(label)
+        haystack = folded(
+            " ".join([entry["title"], entry.get("summary") or "", entry["carrier_name"], label.identifier])
+        )
+        countries = frozenset(entry["partner_countries"]) | ({entry["carrier_country"]} - {None, ""})
+        items.append(CatalogueItem(entry=entry, haystack=haystack, countries=countries))
+    return items
+
+
+def catalogue_items() -> list[CatalogueItem]:
+    """Every labelled challenge of the public catalogue, oldest call first; cached until a label changes."""
+    return cached_public("catalogue", "items", _catalogue_items)
+
+
+def _matches(item: CatalogueItem, filters: CatalogueFilters) -> bool:
+    entry = item.entry
+    if filters.call and entry["call"] != filters.call:
+        return False
     if filters.theme and filters.theme not in {t["code"] for t in entry["themes"]}:
         return False
     if filters.domain and filters.domain not in {d["code"] for d in entry["domains"]}:
         return False
     if filters.format and str((entry["format"] or {}).get("number", "")) != filters.format:
         return False
-    if filters.country and filters.country.upper() not in entry["partner_countries"] + [entry["carrier_country"]]:
+    if filters.country and filters.country.upper() not in item.countries:
         return False
     if filters.query:
-        haystack = folded(
-            " ".join([entry["title"], entry.get("summary") or "", entry["carrier_name"], entry["identifier"]])
-        )
-        return all(word in haystack for word in folded(filters.query).split())
+        return all(word in item.haystack for word in folded(filters.query).split())
     return True
 
 
-def catalogue(filters: CatalogueFilters) -> list[Label]:
+def catalogue(filters: CatalogueFilters) -> list[CatalogueItem]:
     """Labelled challenges matching the filters. Entries are JSON and searched without accents, so filtering
-    happens here, the same way on SQLite and PostgreSQL; a call labels tens of challenges, not millions."""
-    labels = public_labels()
-    if filters.call:
-        labels = labels.filter(call__slug=filters.call)
-    return [label for label in labels.order_by("call__opens_at", "identifier") if _matches(label, filters)]
+    happens here, the same way on SQLite and PostgreSQL, over the cached entries."""
+    return [item for item in catalogue_items() if _matches(item, filters)]
 
 
 def public_entry(label: Label) -> dict:
@@ -95,23 +119,22 @@ def public_entry(label: Label) -> dict:
     return entry
 
 
-def country_counts(labels: list[Label]) -> list[tuple[str, int]]:
+def country_counts(items: list[CatalogueItem]) -> list[tuple[str, int]]:
     """Countries of carriers and partners, counted once per challenge, most frequent first."""
     counter: Counter[str] = Counter()
-    for label in labels:
-        entry = label.catalogue
-        counter.update(set(entry.get("partner_countries", [])) | {entry.get("carrier_country")} - {None, ""})
-    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    for item in items:
+        counter.update(item.countries)
+    return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def facet_choices(labels: list[Label]) -> dict[str, list[tuple[str, str]]]:
+def facet_choices(items: list[CatalogueItem]) -> dict[str, list[tuple[str, str]]]:
     themes, domains, formats = {}, {}, {}
-    for label in labels:
-        for theme in label.catalogue.get("themes", []):
+    for item in items:
+        for theme in item.entry.get("themes") or []:
             themes[theme["code"]] = localize(theme["name"])
-        for domain in label.catalogue.get("domains", []):
+        for domain in item.entry.get("domains") or []:
             domains[domain["code"]] = localize(domain["name"])
-        fmt = label.catalogue.get("format")
+        fmt = item.entry.get("format")
         if fmt:
             formats[str(fmt["number"])] = localize(fmt["name"])
     return {

@@ -16,6 +16,7 @@ from convergence.applications.pdf_check import pdf_problem, sha256_of, size_prob
 from convergence.calls.models import Call, CallEvent
 from convergence.review.models import Decision
 from convergence.review.selectors import latest_content, published_decision
+from convergence.web.public_cache import public_content_changed
 
 from . import signing
 from .models import OPTIONAL_PUBLIC_FIELDS, KitDownload, KitFile, Label, LabelEvent
@@ -33,6 +34,8 @@ class KitFileRejected(ApplicationError):
 
 def _record(label: Label, actor, kind: str, **details) -> None:
     LabelEvent.objects.create(label=label, actor=actor, kind=kind, details=details)
+    # Every recorded change of a label may change what the public catalogue and open data show.
+    public_content_changed("catalogue")
 
 
 def catalogue_entry(content: dict) -> dict:
