@@ -8,10 +8,12 @@ Creates, for each concurrency level, N applicants holding complete drafts (token
 then fires their N submits at once from a bounded client on loopback (one connection per request, as N
 browsers would), and counts the rows: every 2xx must have exactly one submission and one receipt, no
 refused request may have left one. In the same run it measures a trivial authenticated GET
-(`/api/v1/calls/<slug>/`) and the public pages at the same concurrency. Prints a table and lines:
+(`/api/v1/calls/<slug>/`) at the same concurrency, a wave of logins (passwords stored with Argon2id, and
+with PBKDF2 as before, upgraded at login), and the public pages alone and under load. Prints tables and:
 
 RESULT deadline-rush <server> conc=<c> submit_per_s=… p50_ms=… p99_ms=… errors=… lost=… duplicated=…
        get_per_s=… ratio=…            (ratio = submits/s ÷ GETs/s)
+RESULT deadline-rush <server> login=<hasher> conc=<c> logins_per_s=… p50_ms=… p99_ms=… errors=…
 RESULT deadline-rush <server> page=<path> conc=<c> p50_ms=… p99_ms=… per_s=… errors=…
 
 Usage: python bench/deadline_rush.py [--levels 50,100,200] [--dossiers 200] [--workers W] [--catalogue 1000]
@@ -276,6 +278,29 @@ def main() -> None:
             row["ratio"] = row["submit_per_s"] / row["get_per_s"]
             results.append(row)
 
+        logins = []
+        for hasher, emails in data["logins"].items():
+            calls = [
+                (
+                    "POST",
+                    "/api/v1/auth/token/",
+                    {"Content-Type": "application/json"},
+                    json.dumps({"email": email, "password": data["password"]}).encode(),
+                )
+                for email in emails
+            ]
+            outcomes, seconds = fire(args.port, levels[0], calls)
+            latencies = [duration for _, duration in outcomes]
+            logins.append(
+                {
+                    "hasher": hasher,
+                    "per_s": len(calls) / seconds,
+                    "p50_ms": 1000 * statistics.median(latencies),
+                    "p99_ms": 1000 * percentile(latencies, 0.99),
+                    "errors": sum(1 for status, _ in outcomes if status != 200),
+                }
+            )
+
         pages = []
         for path in PUBLIC_PAGES:
             # One visitor at a time gives the page's own cost; the first level gives what the server holds.
@@ -293,6 +318,14 @@ def main() -> None:
                     }
                 )
 
+    print(f"\nLogins, {levels[0]} at a time, {args.dossiers} each (POST /api/v1/auth/token/)")
+    print("| stored hash | logins/s | p50 ms | p99 ms | errors |")
+    print("| --- | --- | --- | --- | --- |")
+    for login in logins:
+        print(
+            f"| {login['hasher']} | {login['per_s']:.1f} | {login['p50_ms']:.0f} | {login['p99_ms']:.0f} "
+            f"| {login['errors']} |"
+        )
     print(f"\nDeadline rush on {server} ({os.cpu_count()} cores), {args.dossiers} submits per level")
     print("| concurrent | submits/s | p50 ms | p99 ms | errors | lost | duplicated | GET/s | GET p50 ms | ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -322,6 +355,11 @@ def main() -> None:
         print(
             f"RESULT deadline-rush {server} page={page['page']} conc={page['conc']} p50_ms={page['p50_ms']:.1f} "
             f"p99_ms={page['p99_ms']:.1f} per_s={page['per_s']:.2f} errors={page['errors']}"
+        )
+    for login in logins:
+        print(
+            f"RESULT deadline-rush {server} login={login['hasher']} conc={levels[0]} logins_per_s={login['per_s']:.2f} "
+            f"p50_ms={login['p50_ms']:.1f} p99_ms={login['p99_ms']:.1f} errors={login['errors']}"
         )
     failed = any(row["lost"] or row["duplicated"] or row["left_rows"] for row in results)
     sys.exit(1 if failed else 0)

@@ -3,8 +3,10 @@
 Fills a throw-away SQLite database with one phase of P participants (a fifth of them in teams of 4) and S
 scored submissions, then times, over several repetitions (median), the platform's `leaderboard(phase)` (plain
 rows, names fetched for the entrants on the board only) and the baseline (every submission loaded as a model
-instance with its participant, user and team, as before). Both must return the same board. Prints:
+instance with its participant, user and team, as before). Both must return the same board. Then times the
+read a page makes (the board the scoring worker stored in the cache). Prints:
 RESULT leaderboard <submissions> seconds=… baseline_seconds=… ratio=…   (ratio = baseline / ours)
+RESULT leaderboard <submissions>-cached seconds=… baseline_seconds=… ratio=…   (computing vs reading)
 Usage: python bench/leaderboard.py [--participants P] [--submissions S] [--repeat R]
 """
 
@@ -34,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 from convergence.accounts.models import User  # noqa: E402
 from convergence.competitions.metrics import REGISTRY  # noqa: E402
 from convergence.competitions.models import Competition, Participant, Phase, Submission, Team  # noqa: E402
-from convergence.competitions.selectors import leaderboard  # noqa: E402
+from convergence.competitions.selectors import compute_leaderboard, leaderboard  # noqa: E402
 
 
 def fill(participants: int, submissions: int) -> Phase:
@@ -149,17 +151,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
     phase = fill(options.participants, options.submissions)
-    ours, board = timed(lambda: leaderboard(phase), options.repeat)
+    ours, board = timed(lambda: compute_leaderboard(phase), options.repeat)
     baseline, expected = timed(lambda: baseline_leaderboard(phase), options.repeat)
+    # What a page reads: the board the scoring worker stored after its last score.
+    leaderboard(phase)
+    cached, cached_board = timed(lambda: leaderboard(phase), options.repeat)
+    if cached_board != board:
+        raise SystemExit("the cached leaderboard differs")
     same = [(line.rank, line.entrant, line.score, line.submissions, line.submission_id) for line in board]
     if same != expected:
         raise SystemExit("the two leaderboards differ")
     header = f"{'submissions':>12} {'entrants':>9} {'ours (s)':>10} {'baseline (s)':>13} {'ratio':>7}"
     print(f"{header}   (median of {options.repeat})")
     print(f"{options.submissions:>12,} {len(board):>9,} {ours:>10.3f} {baseline:>13.3f} {baseline / ours:>7.2f}")
+    print(f"read from the cache as a page does: {cached:.4f} s")
     print(
         f"RESULT leaderboard {options.submissions} seconds={ours:.4f} baseline_seconds={baseline:.4f} "
         f"ratio={baseline / ours:.2f}"
+    )
+    print(
+        f"RESULT leaderboard {options.submissions}-cached seconds={cached:.6f} baseline_seconds={ours:.4f} "
+        f"ratio={ours / cached:.0f}"
     )
 
 

@@ -139,6 +139,28 @@ def make_catalogue(call_file: str, count: int) -> None:
     Label.objects.bulk_create(labels)
 
 
+LOGIN_PASSWORD = "deadline night 23:59"  # noqa: S105 (a throw-away bench account)
+
+
+def make_login_accounts(count: int) -> dict[str, list[str]]:
+    """Accounts whose password is stored with Argon2id (the platform's hasher) or with PBKDF2 (Django's default,
+    as before): logging in with the second also upgrades the stored hash, as it does for a real user."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    accounts: dict[str, list[str]] = {}
+    for hasher in ("argon2", "pbkdf2_sha256"):
+        stored = make_password(LOGIN_PASSWORD, hasher=hasher)
+        users = User.objects.bulk_create(
+            [User(email=f"login-{hasher}-{i}@rush.example", password=stored) for i in range(count)]
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users]
+        )
+        accounts[hasher] = [user.email for user in users]
+    return accounts
+
+
 def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int) -> dict:
     text = Path(call_file).read_text(encoding="utf-8")
     call = call_load(text=text, source=call_file, demo=True)
@@ -148,4 +170,6 @@ def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int) ->
     return {
         "call": call.slug,
         "levels": {str(level): make_drafts(call, dossiers, offset=n * dossiers) for n, level in enumerate(levels)},
+        "logins": make_login_accounts(dossiers),
+        "password": LOGIN_PASSWORD,
     }

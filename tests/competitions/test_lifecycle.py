@@ -235,3 +235,27 @@ def test_scoring_runs_are_queued_with_the_configured_time_limit(settings):
     with mock.patch.object(tasks.score_submission, "apply_async") as queued:
         tasks.queue_scoring(7)
     queued.assert_called_once_with((7,), time_limit=120, soft_time_limit=110)
+
+
+def test_the_scoring_worker_refreshes_the_leaderboard_so_that_pages_only_read_it(
+    phase, participant, monkeypatch, django_capture_on_commit_callbacks
+):
+    from convergence.competitions import selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_create(phase=phase, user=participant.user, upload=predictions())
+
+    def computed_per_request(*args, **kwargs):
+        raise AssertionError("the board should have been computed by the worker, not by this request")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(selectors, "compute_leaderboard", computed_per_request)
+        assert [(line.entrant, line.score) for line in selectors.leaderboard(phase)] == [("Paul Participant", 1.0)]
+
+    # A change a participant makes (choosing another submission) is shown at once, computed on the next read.
+    half = {i: ("cat" if i % 3 == 0 else "dog") if i % 2 else "cat" for i in range(12)}
+    worse = services.submission_create(phase=phase, user=participant.user, upload=predictions(half))
+    worse.refresh_from_db()
+    assert worse.status == "scored", (worse.status, worse.error)
+    services.submission_select(submission=worse, user=participant.user)
+    assert selectors.leaderboard(phase)[0].score == worse.public_score < 1.0

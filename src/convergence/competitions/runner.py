@@ -13,6 +13,7 @@ from django.utils.translation import override
 from .metrics import REGISTRY
 from .models import CompetitionEvent, Submission
 from .scoring import SubmissionInvalid, load_ground_truth, score_predictions
+from .services import leaderboard_changed
 
 logger = logging.getLogger(__name__)
 
@@ -82,3 +83,5 @@ def _finish(submission_id: int, **fields) -> None:
             kind=str(fields["status"]),
             details={"submission": submission_id, "phase": submission.phase.code, "score": fields.get("public_score")},
         )
+        if fields["status"] == Submission.Status.SCORED:
+            leaderboard_changed(phase_id=submission.phase_id, refresh=True)

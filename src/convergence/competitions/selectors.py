@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext, gettext_lazy
 
+from convergence.web.public_cache import cached_public
+
 from .metrics import REGISTRY
 from .models import Competition, Participant, Phase, Submission, Team
 
@@ -21,7 +23,19 @@ class LeaderboardLine:
     submission_id: int
 
 
+def leaderboard_scope(phase_id: int) -> str:
+    return f"leaderboard:{phase_id}"
+
+
 def leaderboard(phase: Phase, *, private: bool = False) -> list[LeaderboardLine]:
+    """The phase's board as last computed: the scoring worker computes it again after each score
+    (`leaderboard_refresh`), so a page or an API call reads it instead of going through every submission."""
+    return cached_public(
+        leaderboard_scope(phase.pk), "private" if private else "public", lambda: compute_leaderboard(phase, private)
+    )
+
+
+def compute_leaderboard(phase: Phase, private: bool = False) -> list[LeaderboardLine]:
     """Read as plain rows, not model instances: a busy phase holds hundreds of thousands of submissions."""
     field = "private_score" if private else "public_score"
     higher = REGISTRY[phase.metric].higher_is_better

@@ -21,10 +21,12 @@ from convergence.accounts.models import User
 from convergence.applications.errors import ApplicationError, ErrorCode
 from convergence.applications.models import Application
 from convergence.applications.pdf_check import sha256_of
+from convergence.web.public_cache import public_content_changed
 
 from .metrics import REGISTRY
 from .models import Competition, CompetitionEvent, GroundTruth, Participant, Phase, PublicFile, Submission, Team
 from .scoring import SubmissionInvalid, ground_truth_from_csv
+from .selectors import leaderboard, leaderboard_scope
 
 
 class CompetitionError(ApplicationError):
@@ -198,6 +200,7 @@ def phase_rescore(*, phase: Phase, user) -> int:
         status=Submission.Status.QUEUED, attempts=0, error="", public_score=None, private_score=None
     )
     record(phase.competition, user, "phase_rescored", phase=phase.code, submissions=len(ids))
+    leaderboard_changed(phase_id=phase.pk)
     _queue(ids)
     return len(ids)
 
@@ -434,8 +437,17 @@ def submission_select(*, submission: Submission, user) -> Submission:
     submission.phase.submissions.filter(entrant).update(is_selected=False)
     Submission.objects.filter(pk=submission.pk).update(is_selected=True)
     record(submission.phase.competition, user, "selected", submission=submission.pk)
+    leaderboard_changed(phase_id=submission.phase_id)
     submission.refresh_from_db()
     return submission
+
+
+def leaderboard_changed(*, phase_id: int, refresh: bool = False) -> None:
+    """Forget the phase's boards. The scoring worker passes `refresh`: it computes the public board again
+    once its change is committed, so that no visitor's request pays for it."""
+    public_content_changed(leaderboard_scope(phase_id))
+    if refresh:
+        transaction.on_commit(lambda: leaderboard(Phase.objects.get(pk=phase_id)))
 
 
 def _queue(submission_ids: list[int]) -> None:

@@ -6,7 +6,8 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -22,9 +23,10 @@ from .selectors import (
     CatalogueFilters,
     calls_with_labels,
     catalogue,
+    catalogue_country_counts,
+    catalogue_facets,
     catalogue_items,
     country_counts,
-    facet_choices,
     label_verification,
     public_entry,
     public_labels,
@@ -36,11 +38,11 @@ CATALOGUE_PAGE_SIZE = 30
 @require_GET
 def catalogue_list(request: HttpRequest) -> HttpResponse:
     everything = catalogue_items()
-    countries = country_counts(everything)
+    countries = catalogue_country_counts()
     form = CatalogueFilterForm(
         request.GET,
         calls=[(call.slug, f"{localize(call.title)} ({call.opens_at:%Y})") for call in calls_with_labels()],
-        facets=facet_choices(everything),
+        facets=catalogue_facets(),
         countries=[(code, country_name(code)) for code, _count in countries],
     )
     # An unknown filter value is ignored rather than answered with an error: the page stays usable.
@@ -55,7 +57,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
         format=data.get("format") or "",
         country=data.get("country") or "",
     )
-    matching = catalogue(filters)
+    matching = catalogue(filters, everything)
     page = Paginator(matching, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -70,7 +72,10 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "count": len(matching),
             "total": len(everything),
-            "countries": [(code, country_name(code), count) for code, count in country_counts(matching)],
+            "countries": [
+                (code, country_name(code), count)
+                for code, count in (countries if matching is everything else country_counts(matching))
+            ],
         },
     )
 
@@ -116,21 +121,27 @@ def open_data_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def open_data_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(
-        {
+def open_data_json(request: HttpRequest) -> HttpResponse:
+    schema = request.build_absolute_uri("/open-data/schema.json")
+
+    def build() -> bytes:
+        document = {
             "licence": LICENCE,
+            # When these rows were read: the file is built once per change of the catalogue.
             "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "schema": request.build_absolute_uri("/open-data/schema.json"),
+            "schema": schema,
             "challenges": _rows(),
-        },
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
-    )
+        }
+        return json.dumps(document, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder).encode("utf-8")
+
+    body = cached_public("catalogue", f"open-data-json:{schema}", build)
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_GET
 def open_data_csv_view(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(open_data_csv(_rows()), content_type="text/csv; charset=utf-8")
+    body = cached_public("catalogue", "open-data-csv", lambda: open_data_csv(_rows()))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="challenges.csv"'
     return response
 

@@ -6,7 +6,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
@@ -101,10 +103,13 @@ def _matches(item: CatalogueItem, filters: CatalogueFilters) -> bool:
     return True
 
 
-def catalogue(filters: CatalogueFilters) -> list[CatalogueItem]:
+def catalogue(filters: CatalogueFilters, items: list[CatalogueItem] | None = None) -> list[CatalogueItem]:
     """Labelled challenges matching the filters. Entries are JSON and searched without accents, so filtering
     happens here, the same way on SQLite and PostgreSQL, over the cached entries."""
-    return [item for item in catalogue_items() if _matches(item, filters)]
+    items = catalogue_items() if items is None else items
+    if filters == CatalogueFilters():
+        return items
+    return [item for item in items if _matches(item, filters)]
 
 
 def public_entry(label: Label) -> dict:
@@ -125,6 +130,16 @@ def country_counts(items: list[CatalogueItem]) -> list[tuple[str, int]]:
     for item in items:
         counter.update(item.countries)
     return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def catalogue_facets() -> dict[str, list[tuple[str, str]]]:
+    """The filters' choices in the current language, from every entry; cached until the catalogue changes."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return cached_public("catalogue", f"facets:{language}", lambda: facet_choices(catalogue_items()))
+
+
+def catalogue_country_counts() -> list[tuple[str, int]]:
+    return cached_public("catalogue", "countries", lambda: country_counts(catalogue_items()))
 
 
 def facet_choices(items: list[CatalogueItem]) -> dict[str, list[tuple[str, str]]]:

@@ -9,9 +9,11 @@ CACHE_URL), and entries also expire after PUBLIC_CACHE_SECONDS, a bound on any m
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,11 +47,38 @@ def public_content_changed(scope: str) -> None:
     transaction.on_commit(lambda: _renew(scope))
 
 
+# Each process also keeps the values it read last, under the same keys (stamp included): a read then costs one
+# small cache get (the stamp) instead of unpickling a thousand catalogue entries. Callers never mutate values.
+_MEMORY_ENTRIES = 64
+_memory: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def _remembered(key: str) -> Any:
+    with _memory_lock:
+        found = _memory.get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        _memory.move_to_end(key)
+        return found[1]
+
+
+def _remember(key: str, value: Any) -> None:
+    with _memory_lock:
+        _memory[key] = (time.monotonic() + settings.PUBLIC_CACHE_SECONDS, value)
+        while len(_memory) > _MEMORY_ENTRIES:
+            _memory.popitem(last=False)
+
+
 def cached_public(scope: str, name: str, build: Callable[[], T]) -> T:
     """`build()`'s result for the current state of `scope`, computed once per change."""
     key = f"public:{scope}:{_generation(scope)}:{name}"
+    value = _remembered(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, settings.PUBLIC_CACHE_SECONDS)
+    _remember(key, value)
     return value

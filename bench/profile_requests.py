@@ -1,0 +1,107 @@
+"""Where the time of a request goes: the deadline night's requests profiled through Django's whole stack.
+
+Builds a throw-away SQLite database (or uses DATABASE_URL's server, in a database `<name>_profile`), then
+sends each request R times through the WSGI handler (middleware included, no network) and prints, per
+request: median milliseconds, SQL queries, and with --profile the pyinstrument call tree of one run.
+
+RESULT profile-requests <request> ms=… queries=…
+Usage: python bench/profile_requests.py [--repeat R] [--profile] [--catalogue N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "convergence.settings"
+os.environ["CONVERGENCE_DEMO"] = "1"
+os.environ["CONVERGENCE_VAR_DIR"] = tempfile.mkdtemp(prefix="convergence-profile-")
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)  # tasks go to the broker, as in production
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+if os.environ.get("DATABASE_URL"):
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = f"{parts.path.lstrip('/') or 'convergence'}_profile"
+    import psycopg
+
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from rush_data import prepare  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--profile", action="store_true", help="print pyinstrument's call tree of each request")
+    parser.add_argument("--catalogue", type=int, default=1000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    data = prepare(str(ROOT / "calls" / "convergence-ia-2025.yaml"), [1], args.repeat + 10, args.catalogue)
+    drafts = data["levels"]["1"]
+    client = Client()
+    token = {"HTTP_AUTHORIZATION": f"Token {drafts[0]['token']}"}
+    submits = iter(drafts)
+
+    def submit():
+        draft = next(submits)
+        return client.post(
+            f"/api/v1/applications/{draft['id']}/submit/",
+            "{}",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {draft['token']}",
+        )
+
+    requests = {
+        "api-call-detail": lambda: client.get(f"/api/v1/calls/{data['call']}/", **token),
+        "api-submit": submit,
+        "page-call": lambda: client.get("/"),
+        "page-catalogue": lambda: client.get("/catalogue/"),
+        "open-data-json": lambda: client.get("/open-data/challenges.json"),
+        "page-programme": lambda: client.get("/programme/"),
+    }
+    print(f"{'request':<18} {'median ms':>10} {'queries':>8}   ({args.repeat} runs, {connection.vendor})")
+    for name, send in requests.items():
+        assert send().status_code in (200, 201), name  # warm: code loaded, caches filled
+        durations = []
+        for _ in range(args.repeat - 1):
+            start = time.perf_counter()
+            response = send()
+            durations.append(time.perf_counter() - start)
+            assert response.status_code in (200, 201), (name, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            send()
+        median = 1000 * statistics.median(durations)
+        print(f"{name:<18} {median:>10.2f} {len(queries):>8}")
+        print(f"RESULT profile-requests {name} ms={median:.3f} queries={len(queries)}")
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            with profiler:
+                for _ in range(5):
+                    send()
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
