@@ -47,6 +47,7 @@ SCALAR_FIELDS = (
     "contact_phone",
 )
 RELATED_FIELDS = ("format", "themes", "domains", "partners", "datasets", "claims")
+CALL_TEXT_FIELDS = ("definition", "faq", "trl_scale", "purpose", "audience", "tagline", "additional_examination")
 
 
 def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
@@ -242,6 +243,8 @@ def _lock_for_submission(application_id: int, user) -> Application:
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("call", "owner", "format")
+        # The call's texts are not needed to submit: decoding them on every submit is wasted work.
+        .defer(*(f"call__{field}" for field in CALL_TEXT_FIELDS))
         .prefetch_related(
             "themes",
             "domains",
