@@ -125,7 +125,7 @@ print("COUNTS " + json.dumps({{"per_application": per_application, "receipts": r
 
 
 class Server:
-    """gunicorn and a Celery worker, started and stopped as `make run` does."""
+    """gunicorn and a Celery worker (niced: it yields the CPU to requests), started and stopped as `make run` does."""
 
     def __init__(self, env: dict[str, str], port: int):
         self.env = {**env, "PORT": str(port), "HOST": "127.0.0.1"}
@@ -144,7 +144,8 @@ class Server:
         )
         self.processes.append(
             subprocess.Popen(
-                [str(venv_bin / "celery"), "-A", "convergence", "worker", "--pool=solo", "--loglevel=WARNING"],
+                ["nice", "-n", "10", str(venv_bin / "celery"), "-A", "convergence", "worker", "--pool=solo"]
+                + ["--loglevel=WARNING"],
                 env=self.env,
                 cwd=ROOT,
                 start_new_session=True,

@@ -23,7 +23,8 @@ $PY manage.py seed_demo_competition --if-empty
 $PY manage.py collectstatic --noinput >/dev/null
 
 # -B runs the periodic tasks (milestone reminders) inside the worker: enough for one embedded process.
-.venv/bin/celery -A convergence worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo &
+# nice: on one machine, background work (receipts, scoring) yields the CPU to people's requests.
+nice -n 10 .venv/bin/celery -A convergence worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 
