@@ -126,6 +126,18 @@ def test_review_lists_problems_then_submits(client, complete_draft, applicant, d
     assert complete_draft.status == "submitted"
 
 
+def test_a_double_click_on_submit_gives_one_receipt_and_says_so(client, complete_draft, applicant):
+    client.force_login(applicant)
+    version = complete_draft.version
+    client.post(step_url(complete_draft, "review"), {"version": version}, HTTP_ACCEPT_LANGUAGE="fr")
+    second = client.post(
+        step_url(complete_draft, "review"), {"version": version}, follow=True, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    page = second.content.decode()
+    assert "déjà été déposé avec ce contenu" in page and "CIA-2024-000001" in page
+    assert complete_draft.submissions.count() == 1
+
+
 def test_withdraw_from_the_detail_page(client, complete_draft, applicant):
     from convergence.applications.services import application_submit
 
