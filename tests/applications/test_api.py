@@ -220,3 +220,17 @@ def test_an_overlong_idempotency_key_is_a_field_error(token_client, call):
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["errors"]
     assert not Submission.objects.exists()
+
+
+def test_a_submit_and_a_read_of_the_call_cost_a_known_number_of_queries(
+    token_client, call, django_assert_max_num_queries
+):
+    """Deadline night's two requests: a submit reads the dossier once; the call's API answers from the cache."""
+    pk, _version = _complete_dossier(token_client, call)
+    token_client.get(f"/api/v1/calls/{call.slug}/")
+
+    # token, access, lock + 6 relations, latest submission, 2 updates, 2 inserts, and the test's savepoint pair
+    with django_assert_max_num_queries(16):
+        assert token_client.post(f"{URL}{pk}/submit/", {}, format="json").status_code == 201
+    with django_assert_max_num_queries(1):  # the token
+        assert token_client.get(f"/api/v1/calls/{call.slug}/").status_code == 200
