@@ -26,3 +26,23 @@ accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "convergence"
+
+
+def when_ready(server):
+    """Before the first worker is forked: load what every first request would otherwise load (views,
+    templates, translations), so that each worker inherits it and nobody waits a second for a cold one."""
+    from django.db import connections
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view module)
+    for language in ("fr", "en"):
+        with translation.override(language):
+            translation.gettext("Convergence")
+    for name in ("base.html", "calls/detail.html", "labels/catalogue.html", "account/login.html"):
+        try:
+            get_template(name)
+        except Exception as error:  # noqa: BLE001 (warming is an optimisation, never a reason not to start)
+            server.log.warning("could not warm template %s: %s", name, error)
+    connections.close_all()  # no connection is shared with the forked workers
