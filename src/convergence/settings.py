@@ -114,7 +114,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # Not django-dsfr's site_config: our templates carry their own header and footer, and it cost
+                # two queries on every page.
                 "convergence.web.context_processors.platform",
             ],
         },

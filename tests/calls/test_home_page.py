@@ -58,3 +58,20 @@ def test_calls_api_is_public(api_client, call):
     assert [f["number"] for f in body["formats"]] == [1, 2, 3]
     assert body["is_open"] is True
     assert len(body["criteria"]) == 4
+
+
+def test_the_cached_call_page_follows_a_closing_and_a_new_load(client, call, organiser, django_assert_max_num_queries):
+    from convergence.calls.services import call_close_now, call_load
+    from tests.conftest import CALL_FILE
+
+    assert 'id="time-left"' in client.get("/").content.decode()
+    with django_assert_max_num_queries(0):  # read by everyone on deadline night: from the cache
+        client.get("/")
+
+    call_close_now(call=call, user=organiser)
+    assert "Les candidatures sont closes." in client.get("/").content.decode()
+
+    text = CALL_FILE.read_text(encoding="utf-8").replace("L'IA de confiance", "L'IA digne de confiance", 1)
+    call_load(text=text, source=str(CALL_FILE), demo=True)
+    assert "L&#x27;IA digne de confiance" in client.get("/calls/convergence-ia-2025/").content.decode()
+    assert client.get("/calls/no-such-call/").status_code == 404

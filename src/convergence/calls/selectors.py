@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from convergence.web.public_cache import cached_public
+
 from .models import Call, Milestone
 
 
@@ -16,6 +18,32 @@ def call_current() -> Call | None:
         published.filter(opens_at__lte=now, closes_at__gte=now - timedelta(seconds=1)).order_by("closes_at").first()
         or published.first()
     )
+
+
+def _published_calls() -> list[Call]:
+    return list(
+        Call.objects.filter(is_published=True)
+        .defer("definition")
+        .prefetch_related("themes", "domains", "formats", "criteria", "milestones")
+    )
+
+
+def published_calls_to_show() -> list[Call]:
+    """Every published call with what its public page shows, most recent first; read by everyone on deadline
+    night, so cached until a call is loaded or closed. Shared between requests: read, never change them."""
+    return cached_public("calls", "published", _published_calls)
+
+
+def call_to_show(slug: str | None = None) -> Call | None:
+    """The call of a public page: by its slug, or else the one `call_current` would choose, from the cache."""
+    calls = published_calls_to_show()
+    if slug is not None:
+        return next((call for call in calls if call.slug == slug), None)
+    now = timezone.now()
+    open_calls = [call for call in calls if call.opens_at <= now <= call.closes_at + timedelta(seconds=1)]
+    if open_calls:
+        return min(open_calls, key=lambda call: call.closes_at)
+    return calls[0] if calls else None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from convergence.accounts.access import user_is_organiser
 
 from .models import Call
-from .selectors import call_current, call_timeline
+from .selectors import call_timeline, call_to_show
 from .services import CallAlreadyClosed, call_close_now
 
 
@@ -36,12 +36,15 @@ def _call_page(request: HttpRequest, call: Call | None) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return _call_page(request, call_current())
+    return _call_page(request, call_to_show())
 
 
 @require_GET
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _call_page(request, get_object_or_404(Call, slug=slug, is_published=True))
+    call = call_to_show(slug)
+    if call is None:
+        raise Http404
+    return _call_page(request, call)
 
 
 @require_POST

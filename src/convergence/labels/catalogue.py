@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from convergence.applications.countries import country_name
@@ -41,7 +42,11 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     countries = catalogue_country_counts()
     form = CatalogueFilterForm(
         request.GET,
-        calls=[(call.slug, f"{localize(call.title)} ({call.opens_at:%Y})") for call in calls_with_labels()],
+        calls=cached_public(
+            "catalogue",
+            f"calls:{get_language()}",
+            lambda: [(call.slug, f"{localize(call.title)} ({call.opens_at:%Y})") for call in calls_with_labels()],
+        ),
         facets=catalogue_facets(),
         countries=[(code, country_name(code)) for code, _count in countries],
     )
