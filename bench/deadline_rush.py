@@ -152,9 +152,10 @@ def _wait_for_receipts(env: dict[str, str], limit_seconds: float = 300) -> tuple
 class Server:
     """gunicorn and a Celery worker (niced: it yields the CPU to requests), started and stopped as `make run` does."""
 
-    def __init__(self, env: dict[str, str], port: int):
+    def __init__(self, env: dict[str, str], port: int, *, worker: bool = True):
         self.env = {**env, "PORT": str(port), "HOST": "127.0.0.1"}
         self.port = port
+        self.worker = worker
         self.processes: list[subprocess.Popen] = []
 
     def __enter__(self) -> Server:
@@ -167,16 +168,17 @@ class Server:
                 start_new_session=True,
             )
         )
-        self.processes.append(
-            subprocess.Popen(
-                ["nice", "-n", "10", str(venv_bin / "celery"), "-A", "convergence", "worker", "--pool=solo"]
-                + ["--loglevel=WARNING"],
-                env=self.env,
-                cwd=ROOT,
-                start_new_session=True,
-                stdout=subprocess.DEVNULL,
+        if self.worker:
+            self.processes.append(
+                subprocess.Popen(
+                    ["nice", "-n", "10", str(venv_bin / "celery"), "-A", "convergence", "worker", "--pool=solo"]
+                    + ["--loglevel=WARNING"],
+                    env=self.env,
+                    cwd=ROOT,
+                    start_new_session=True,
+                    stdout=subprocess.DEVNULL,
+                )
             )
-        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -241,14 +243,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: gunicorn.conf.py)")
     parser.add_argument("--catalogue", type=int, default=1000, help="labelled challenges in the public catalogue")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="no Celery worker on this machine (as a deployment with workers on other hosts): receipts wait",
+    )
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
 
     server, env = _environment(args)
+    if args.no_worker:
+        server += "-no-worker"
     print(f"preparing {server}: {args.dossiers} complete drafts per level, {args.catalogue} catalogue entries …")
     data = _prepare(env, levels, args.dossiers, args.catalogue)
     results = []
-    with Server(env, args.port):
+    with Server(env, args.port, worker=not args.no_worker):
         # Every server process loads its code on its first requests: warm them up before measuring.
         warm_token = data["levels"][str(levels[-1])][0]["token"]
         fire(
@@ -304,7 +313,7 @@ def main() -> None:
             row["ratio"] = row["submit_per_s"] / row["get_per_s"]
             results.append(row)
 
-        drain_seconds, receipts_not_sent = _wait_for_receipts(env)
+        drain_seconds, receipts_not_sent = _wait_for_receipts(env) if not args.no_worker else (0.0, 0)
 
         logins = []
         for hasher, emails in data["logins"].items():
@@ -346,10 +355,13 @@ def main() -> None:
                     }
                 )
 
-    print(
-        f"\nEvery receipt emailed by the worker {drain_seconds:.1f} s after the last level "
-        f"({receipts_not_sent} not sent)"
-    )
+    if args.no_worker:
+        print("\nNo worker on this machine: the receipts wait in the broker for the workers of other hosts")
+    else:
+        print(
+            f"\nEvery receipt emailed by the worker {drain_seconds:.1f} s after the last level "
+            f"({receipts_not_sent} not sent)"
+        )
     print(f"\nLogins, {levels[0]} at a time, {args.dossiers} each (POST /api/v1/auth/token/)")
     print("| stored hash | logins/s | p50 ms | p99 ms | errors |")
     print("| --- | --- | --- | --- | --- |")
