@@ -234,3 +234,17 @@ def test_a_submit_and_a_read_of_the_call_cost_a_known_number_of_queries(
         assert token_client.post(f"{URL}{pk}/submit/", {}, format="json").status_code == 201
     with django_assert_max_num_queries(1):  # the token
         assert token_client.get(f"/api/v1/calls/{call.slug}/").status_code == 200
+
+
+def test_a_retry_after_the_deadline_gets_the_receipt_given_before_it(token_client, call):
+    pk, _version = _complete_dossier(token_client, call)
+    with time_machine.travel(call.closes_at + timedelta(milliseconds=999), tick=False):
+        first = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="last-second")
+    assert first.status_code == 201
+
+    with time_machine.travel(call.closes_at + timedelta(seconds=5), tick=False):
+        retry = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="last-second")
+        new = token_client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="another")
+    assert retry.status_code == 200 and retry.json()["receipt_number"] == first.json()["receipt_number"]
+    assert new.status_code == 409 and new.json()["code"] == "deadline_passed"
+    assert Submission.objects.filter(application_id=pk).count() == 1

@@ -239,7 +239,8 @@ def _next_receipt_number(call: Call) -> str:
 
 
 def _lock_for_submission(application_id: int, user) -> Application:
-    """The dossier with everything its rules and snapshot read, its own row locked (not the call's, not the user's)."""
+    """The dossier with everything its rules and snapshot read, its own row locked (not the call's, not the user's).
+    The caller checks the deadline: a repeated submit gets its receipt back even after it."""
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("call", "owner", "format")
@@ -257,7 +258,6 @@ def _lock_for_submission(application_id: int, user) -> Application:
     )
     if application.owner_id != user.pk:
         raise PermissionDenied
-    _ensure_call_accepts_changes(application.call, timezone.now())
     return application
 
 
@@ -299,8 +299,10 @@ def application_submit(
         application, latest, expected_version=expected_version, idempotency_key=idempotency_key
     )
     if given is not None:
+        # Even after the deadline: a retry of a submit accepted at 23:59:59 gets its receipt, not a refusal.
         given.replayed = True
         return given
+    _ensure_call_accepts_changes(application.call, now)
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion()
     problems = application_problems(application)
