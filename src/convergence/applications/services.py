@@ -57,14 +57,18 @@ def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
         raise DeadlinePassed()
 
 
-def _lock_for_owner(application_id: int, user) -> Application:
-    """The dossier, row-locked until commit, if `user` owns it and the call still accepts changes."""
+def _lock_owned(queryset, application_id: int, user) -> Application:
+    """The dossier read through `queryset`, row-locked until commit, if `user` owns it."""
     # FOR UPDATE OF the dossier only: the call's and the user's rows stay free for everyone else.
-    application = (
-        Application.objects.select_for_update(of=("self",)).select_related("call", "owner").get(pk=application_id)
-    )
+    application = queryset.select_for_update(of=("self",)).get(pk=application_id)
     if application.owner_id != user.pk:
         raise PermissionDenied
+    return application
+
+
+def _lock_for_owner(application_id: int, user) -> Application:
+    """The dossier, row-locked until commit, if `user` owns it and the call still accepts changes."""
+    application = _lock_owned(Application.objects.select_related("call", "owner"), application_id, user)
     _ensure_call_accepts_changes(application.call, timezone.now())
     return application
 
@@ -241,9 +245,8 @@ def _next_receipt_number(call: Call) -> str:
 def _lock_for_submission(application_id: int, user) -> Application:
     """The dossier with everything its rules and snapshot read, its own row locked (not the call's, not the user's).
     The caller checks the deadline: a repeated submit gets its receipt back even after it."""
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("call", "owner", "format")
+    dossier = (
+        Application.objects.select_related("call", "owner", "format")
         # The call's texts are not needed to submit: decoding them on every submit is wasted work.
         .defer(*(f"call__{field}" for field in CALL_TEXT_FIELDS))
         .prefetch_related(
@@ -254,11 +257,8 @@ def _lock_for_submission(application_id: int, user) -> Application:
             Prefetch("claims", queryset=CriterionClaim.objects.select_related("criterion")),
             Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
         )
-        .get(pk=application_id)
     )
-    if application.owner_id != user.pk:
-        raise PermissionDenied
-    return application
+    return _lock_owned(dossier, application_id, user)
 
 
 def _already_given_receipt(

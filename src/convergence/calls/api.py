@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from convergence.web.public_cache import cached_public
 
 from .models import Call
+from .selectors import call_to_show
 
 
 class ItemOutput(serializers.Serializer):
@@ -84,18 +85,10 @@ class CallDetailApi(RetrieveAPIView):
     queryset = CallListApi.queryset
 
     def retrieve(self, request, *args, **kwargs):
-        # Read by every applicant's client on deadline night: serialised once per change of the call.
-        slug = kwargs["slug"]
-
-        def build() -> dict | None:
-            call = self.get_queryset().filter(slug=slug).first()
-            if call is None:
-                return None
-            return {"data": CallOutput(call).data, "opens_at": call.opens_at, "closes_at": call.closes_at}
-
-        cached = cached_public("calls", f"api:{slug}", build)
-        if cached is None:
+        # Read by every applicant's client on deadline night: the call comes from the public cache and is
+        # serialised once per change; whether it is open is a matter of the moment, not of the cache.
+        call = call_to_show(kwargs["slug"])
+        if call is None:
             raise Http404
-        # Open or not is a matter of the moment, not of the cached content.
-        window = Call(opens_at=cached["opens_at"], closes_at=cached["closes_at"])
-        return Response({**cached["data"], "is_open": window.is_open})
+        data = cached_public("calls", f"api:{call.slug}", lambda: CallOutput(call).data)
+        return Response({**data, "is_open": call.is_open})

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -10,14 +10,17 @@ from convergence.web.public_cache import cached_public
 from .models import Call, Milestone
 
 
+def _current_among(calls: list[Call], now: datetime) -> Call | None:
+    """Of published calls (most recent first): the open one closing first, else the most recent."""
+    open_calls = [call for call in calls if call.accepts_changes_at(now)]
+    if open_calls:
+        return min(open_calls, key=lambda call: call.closes_at)
+    return calls[0] if calls else None
+
+
 def call_current() -> Call | None:
-    """The call shown on the home page: the open one, else the most recent published one."""
-    now = timezone.now()
-    published = Call.objects.filter(is_published=True)
-    return (
-        published.filter(opens_at__lte=now, closes_at__gte=now - timedelta(seconds=1)).order_by("closes_at").first()
-        or published.first()
-    )
+    """The call shown on the home page, read from the database (for the back-office and commands)."""
+    return _current_among(list(Call.objects.filter(is_published=True).defer("definition")), timezone.now())
 
 
 def _published_calls() -> list[Call]:
@@ -39,11 +42,7 @@ def call_to_show(slug: str | None = None) -> Call | None:
     calls = published_calls_to_show()
     if slug is not None:
         return next((call for call in calls if call.slug == slug), None)
-    now = timezone.now()
-    open_calls = [call for call in calls if call.opens_at <= now <= call.closes_at + timedelta(seconds=1)]
-    if open_calls:
-        return min(open_calls, key=lambda call: call.closes_at)
-    return calls[0] if calls else None
+    return _current_among(calls, timezone.now())
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def leaderboard_scope(phase_id: int) -> str:
 
 def leaderboard(phase: Phase, *, private: bool = False) -> list[LeaderboardLine]:
     """The phase's board as last computed: the scoring worker computes it again after each score
-    (`leaderboard_refresh`), so a page or an API call reads it instead of going through every submission."""
+    (`services.leaderboard_changed(refresh=True)`), so a page or an API call reads it instead of going
+    through every submission."""
     return cached_public(
         leaderboard_scope(phase.pk), "private" if private else "public", lambda: compute_leaderboard(phase, private)
     )

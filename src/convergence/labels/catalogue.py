@@ -11,19 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from convergence.applications.countries import country_name
-from convergence.calls.i18n import localize
 from convergence.web.public_cache import cached_public
 
 from .forms import CatalogueFilterForm
 from .opendata import FIELDS, LICENCE, open_data_csv, open_data_row, table_schema
 from .selectors import (
     CatalogueFilters,
-    calls_with_labels,
     catalogue,
+    catalogue_call_choices,
     catalogue_country_counts,
     catalogue_facets,
     catalogue_items,
@@ -42,11 +40,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     countries = catalogue_country_counts()
     form = CatalogueFilterForm(
         request.GET,
-        calls=cached_public(
-            "catalogue",
-            f"calls:{get_language()}",
-            lambda: [(call.slug, f"{localize(call.title)} ({call.opens_at:%Y})") for call in calls_with_labels()],
-        ),
+        calls=catalogue_call_choices(),
         facets=catalogue_facets(),
         countries=[(code, country_name(code)) for code, _count in countries],
     )
@@ -114,8 +108,7 @@ def _rows() -> list[dict]:
     """The open-data rows, rebuilt only when a label changes (everyone downloads them, few change them)."""
 
     def build() -> list[dict]:
-        labels = public_labels().defer("call__definition").order_by("call__opens_at", "identifier")
-        return [open_data_row(label) for label in labels]
+        return [open_data_row(label) for label in public_labels()]
 
     return cached_public("catalogue", "open-data-rows", build)
 

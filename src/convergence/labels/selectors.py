@@ -41,7 +41,13 @@ def label_verification(identifier: str) -> Verification:
 
 
 def public_labels() -> QuerySet[Label]:
-    return Label.objects.filter(status=Label.Status.VALID).select_related("call")
+    """Valid labels in catalogue order (oldest call first), with their call but not its source definition."""
+    return (
+        Label.objects.filter(status=Label.Status.VALID)
+        .select_related("call")
+        .defer("call__definition")
+        .order_by("call__opens_at", "identifier")
+    )
 
 
 def folded(text: str) -> str:
@@ -70,8 +76,7 @@ class CatalogueItem:
 
 def _catalogue_items() -> list[CatalogueItem]:
     items = []
-    labels = public_labels().defer("call__definition").order_by("call__opens_at", "identifier")
-    for label in labels:
+    for label in public_labels():
         entry = public_entry(label)
         haystack = folded(
             " ".join([entry["title"], entry.get("summary") or "", entry["carrier_name"], label.identifier])
@@ -136,6 +141,16 @@ def catalogue_facets() -> dict[str, list[tuple[str, str]]]:
     """The filters' choices in the current language, from every entry; cached until the catalogue changes."""
     language = get_language() or settings.LANGUAGE_CODE
     return cached_public("catalogue", f"facets:{language}", lambda: facet_choices(catalogue_items()))
+
+
+def catalogue_call_choices() -> list[tuple[str, str]]:
+    """The editions that hold labels, for the filter, in the current language; cached until the catalogue changes."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return cached_public(
+        "catalogue",
+        f"calls:{language}",
+        lambda: [(call.slug, f"{localize(call.title)} ({call.opens_at:%Y})") for call in calls_with_labels()],
+    )
 
 
 def catalogue_country_counts() -> list[tuple[str, int]]:
