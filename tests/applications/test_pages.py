@@ -215,4 +215,4 @@ def test_save_and_add_rows_stays_on_the_partners_step(client, draft, applicant):
     assert response["Location"] == step_url(draft, "partners")
     page = client.get(step_url(draft, "partners")).content.decode()
     assert 'value="Kyoto Robotics"' in page
-    assert 'name="partners-2-organisation"' in page  # two fresh empty rows after the saved one
+    assert 'name="partners-1-organisation"' in page  # a fresh empty row after the saved one

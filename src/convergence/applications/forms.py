@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -14,19 +15,27 @@ from .models import Application, OrganisationType
 
 
 class StepForm(DsfrBaseForm):
-    """Every step carries the version it was loaded from, for the stale-save check."""
+    """Every step carries the version it was loaded from, for the stale-save check.
+
+    A draft may be saved half-filled, so no field is required to save; the fields the rules require to submit are
+    marked with an asterisk, as the DSFR does for required fields.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    required_to_submit: tuple[str, ...] = ()
 
     def __init__(self, *args, call: Call, **kwargs):
         self.call = call
         super().__init__(*args, **kwargs)
+        for name in self.required_to_submit:
+            self.fields[name].label = format_lazy("{} *", self.fields[name].label)
 
     def changes(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class ChallengeForm(StepForm):
+    required_to_submit = ("title", "summary", "description", "themes", "domains", "format", "trl", "expected_results")
     title = forms.CharField(label=_("Title of the challenge"), max_length=200, required=False)
     summary = forms.CharField(
         label=_("Short summary"),
@@ -98,11 +107,12 @@ class ChallengeForm(StepForm):
 
 
 class CarrierForm(StepForm):
+    required_to_submit = ("carrier_name", "carrier_type", "carrier_country", "contact_name", "contact_email")
     carrier_name = forms.CharField(label=_("Carrier organisation"), max_length=200, required=False)
     carrier_type = forms.ChoiceField(
         label=_("Organisation type"), required=False, choices=[("", "—"), *OrganisationType.choices]
     )
-    carrier_country = forms.ChoiceField(label=_("Country"), required=False)
+    carrier_country = forms.ChoiceField(label=_("Country of the carrier organisation"), required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
@@ -140,8 +150,19 @@ class DatasetForm(DsfrBaseForm):
         self.fields["origin_country"].choices = country_choices()
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, max_num=30, validate_max=True)
-DatasetFormSet = forms.formset_factory(DatasetForm, extra=1, max_num=30, validate_max=True)
+# One empty row to fill; the page adds more rows in place (or "Save and add rows" without JavaScript). A row is
+# removed by its "Remove" tick box, which the page turns into a button.
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=1, max_num=30, validate_max=True, can_delete=True)
+DatasetFormSet = forms.formset_factory(DatasetForm, extra=1, max_num=30, validate_max=True, can_delete=True)
+
+
+def rows_kept(formset) -> list[dict]:
+    """The filled rows of a partners or datasets formset, without the ones marked for removal."""
+    return [
+        {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+        for form in formset
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
 
 
 class CriteriaForm(StepForm):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convergence.calls.i18n import localize
-from convergence.calls.models import Call, Criterion, Format, PriorityDomain, Theme
+from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
 
 from .errors import (
     AttachmentRejected,
@@ -100,6 +100,42 @@ def application_create(*, call: Call, user, changes: dict[str, Any] | None = Non
             application=application, user=user, expected_version=application.version, changes=changes
         )
     return application
+
+
+def application_start(*, call: Call, user) -> tuple[Application, bool]:
+    """The applicant's "Start a dossier": their untouched draft in this call if they have one (a second click, a
+    back button), otherwise a new draft. Returns the dossier and whether it is new."""
+    untouched = (
+        Application.objects.filter(call=call, owner=user, status=Application.Status.DRAFT, title="", summary="")
+        .filter(submissions__isnull=True, partners__isnull=True, claims__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if untouched is not None and untouched.version == 1:
+        return untouched, False
+    return application_create(call=call, user=user), True
+
+
+@transaction.atomic
+def draft_delete(*, application: Application, user) -> None:
+    """Delete a draft that was never submitted: nothing of it reached the organisers. A submitted dossier is
+    withdrawn, never deleted. The call's journal keeps who deleted which draft, and when."""
+    application = _lock_for_owner(application.pk, user)
+    if application.status != Application.Status.DRAFT or application.submissions.exists():
+        raise InvalidTransition(_("Only a draft that was never submitted can be deleted; withdraw it instead."))
+    files = [attachment.file for attachment in application.attachments.all()]
+    CallEvent.objects.create(
+        call=application.call,
+        actor=user,
+        kind="draft_deleted",
+        details={"application": application.pk, "title": application.title, "version": application.version},
+    )
+    # Attachments and the dossier's history are protected from accidental deletion; here they go on purpose.
+    application.attachments.all().delete()
+    application.events.all().delete()
+    application.delete()
+    # The files go once the deletion is committed, so a rollback never leaves rows without their file.
+    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
 
 
 def _check_belongs_to_call(call: Call, changes: dict[str, Any]) -> None:

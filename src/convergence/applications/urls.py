@@ -10,6 +10,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/", views.application_detail, name="detail"),
     path("dossiers/<int:pk>/edit/<slug:step>/", views.application_step, name="step"),
     path("dossiers/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("dossiers/<int:pk>/delete/", views.draft_delete, name="delete"),
     path("dossiers/<int:pk>/versions/<int:number>/", views.submission_detail, name="submission"),
     path(
         "dossiers/<int:pk>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +29,7 @@ from .forms import (
     DatasetFormSet,
     PartnerFormSet,
     SubmitForm,
+    rows_kept,
 )
 from .models import Application
 from .receipts import receipt_response
@@ -46,12 +48,56 @@ STEP_NAMES = [name for name, _label in STEPS]
 STEP_FORMS = {"challenge": ChallengeForm, "carrier": CarrierForm, "criteria": CriteriaForm}
 
 
+def _step_of_field(field: str) -> str:
+    if field in ChallengeForm.base_fields or field == "launched_on":
+        return "challenge"
+    if field in CarrierForm.base_fields:
+        return "carrier"
+    return {"claims": "criteria", "partners": "partners", "datasets": "partners"}.get(field, "review")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before submitting, with the step and field where the applicant fixes it."""
+
+    step: str
+    step_number: int
+    step_title: str
+    field_label: str
+    messages: Sequence[object]
+    url: str
+
+
+def _problems_to_fix(application: Application, problems: Mapping[str, Sequence[object]]) -> list[Problem]:
+    labels = {
+        **{name: field.label for name, field in ChallengeForm.base_fields.items()},
+        **{name: field.label for name, field in CarrierForm.base_fields.items()},
+        "claims": _("Selection criteria"),
+        "partners": _("Partners"),
+    }
+    # Choice lists have no element of their own name: their first option is where the eye goes.
+    anchors = {"themes": "id_themes_0", "domains": "id_domains_0", "format": "id_format_0"}
+    found = []
+    for field, field_messages in problems.items():
+        step = _step_of_field(field)
+        index = STEP_NAMES.index(step)
+        url = reverse("applications:step", kwargs={"pk": application.pk, "step": step})
+        if step in STEP_FORMS and field not in ("claims",):
+            url += "#" + anchors.get(field, f"id_{field}")
+        found.append(Problem(step, index + 1, str(STEPS[index][1]), str(labels.get(field, field)), field_messages, url))
+    return sorted(found, key=lambda problem: problem.step_number)
+
+
 def _step_context(application: Application, step: str) -> dict:
     index = STEP_NAMES.index(step)
+    steps_to_fix = {_step_of_field(field) for field in application_problems(application)}
+    if steps_to_fix:
+        steps_to_fix.add("review")
     return {
         "application": application,
         "call": application.call,
         "steps": STEPS,
+        "steps_to_fix": steps_to_fix,
         "step": step,
         "step_number": index + 1,
         "step_count": len(STEPS),
@@ -90,10 +136,12 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     call = get_object_or_404(Call, slug=slug, is_published=True)
     try:
-        application = services.application_create(call=call, user=request.user)
+        application, created = services.application_start(call=call, user=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(call)
+    if not created:
+        messages.info(request, _("You already had an empty draft for this call: here it is."))
     return redirect("applications:step", pk=application.pk, step="challenge")
 
 
@@ -159,10 +207,7 @@ def _partners_step(request: HttpRequest, application: Application) -> HttpRespon
         datasets = DatasetFormSet(request.POST, prefix="datasets")
         version_form = SubmitForm(request.POST)
         if partners.is_valid() and datasets.is_valid() and version_form.is_valid():
-            changes = {
-                "partners": [form.cleaned_data for form in partners if form.has_changed() and form.cleaned_data],
-                "datasets": [form.cleaned_data for form in datasets if form.has_changed() and form.cleaned_data],
-            }
+            changes = {"partners": rows_kept(partners), "datasets": rows_kept(datasets)}
             # "Save and add rows" comes back here with fresh empty rows.
             stay = request.POST.get("more")
             next_url = request.path if stay else _next_url(application, "partners")
@@ -227,18 +272,12 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
                     message = _("Your dossier was submitted. Receipt %(number)s.")
                 messages.success(request, message % {"number": submission.receipt_number})
                 return redirect(application)
-    labels = {
-        **{name: field.label for name, field in ChallengeForm.base_fields.items()},
-        **{name: field.label for name, field in CarrierForm.base_fields.items()},
-        "claims": _("Selection criteria"),
-        "partners": _("Partners"),
-    }
-    problem_list = [(labels.get(field, field), messages_) for field, messages_ in problems.items()]
     context = {
         **_step_context(application, "review"),
-        "problems": problem_list,
+        "problems": _problems_to_fix(application, problems),
         "version": application.version,
         "is_open": application.call.is_open,
+        "attachments": application.attachments.filter(removed_at__isnull=True),
     }
     return render(request, "applications/step_review.html", context)
 
@@ -269,6 +308,19 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Your dossier was withdrawn. You may submit it again until the deadline."))
     return redirect(application)
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application_for_owner(user=request.user, application_id=pk)
+    try:
+        services.draft_delete(application=application, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(application)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("applications:mine")
 
 
 @login_required

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
 
 from .models import OPTIONAL_PUBLIC_FIELDS
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(DsfrBaseForm):
     reason = forms.CharField(
         label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class PublicFieldsForm(forms.Form):
+class PublicFieldsForm(DsfrBaseForm):
     shown = forms.MultipleChoiceField(
         label=_("Fields shown in the public catalogue"),
         choices=list(OPTIONAL_PUBLIC_FIELDS.items()),
@@ -21,7 +22,7 @@ class PublicFieldsForm(forms.Form):
     )
 
 
-class KitUploadForm(forms.Form):
+class KitUploadForm(DsfrBaseForm):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File (PDF, PNG, JPEG or ZIP)"))
 

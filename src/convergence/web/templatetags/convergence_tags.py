@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -53,3 +54,12 @@ def query_with(context, **changes) -> str:
 def colon() -> str:
     """The colon after a label: French puts a non-breaking space before it, English does not."""
     return "\u00a0:" if (get_language() or "fr").startswith("fr") else ":"
+
+
+@register.filter
+def iso_date(value: str) -> str:
+    """A date kept as ISO text (a label's signed payload) in the reader's language: 10 décembre 2024."""
+    try:
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return value

@@ -58,7 +58,65 @@
     });
   }
 
+  // Partner and dataset rows: add one in place, remove one with a button (the tick box stays for pages without JS).
+  function setUpFormset(container) {
+    var prefix = container.getAttribute("data-formset");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var maximum = parseInt(document.getElementById("id_" + prefix + "-MAX_NUM_FORMS").value, 10);
+    var template = container.querySelector("template[data-formset-empty]");
+    var add = container.querySelector("[data-formset-add]");
+    var removeLabel = container.getAttribute("data-remove-label");
+    if (!total || !template || !add) { return; }
+
+    function enhanceRow(row) {
+      var box = row.querySelector("input[name$='-DELETE']");
+      if (!box) { return; }
+      var group = box.closest(".cv-row__remove");
+      group.hidden = true;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line fr-btn--icon-left";
+      button.textContent = removeLabel;
+      button.addEventListener("click", function () {
+        box.checked = true;
+        row.hidden = true;
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        add.focus();
+      });
+      group.insertAdjacentElement("afterend", button);
+    }
+
+    container.querySelectorAll("[data-formset-row]").forEach(enhanceRow);
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      if (index >= maximum) { return; }
+      template.insertAdjacentHTML("beforebegin", template.innerHTML.replace(/__prefix__/g, String(index)));
+      var row = template.previousElementSibling;
+      row.querySelector("[data-row-number]").textContent = String(index + 1);
+      total.value = String(index + 1);
+      enhanceRow(row);
+      row.querySelector("input, select").focus();
+      add.disabled = index + 1 >= maximum;
+    });
+  }
+
+  // A table wider than the screen scrolls sideways: it must then take the keyboard focus to be scrolled (RGAA 7.3).
+  function makeWideTablesFocusable() {
+    document.querySelectorAll(".fr-table table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    makeWideTablesFocusable();
+    document.querySelectorAll(".cv-no-js-only").forEach(function (element) { element.hidden = true; });
+    document.querySelectorAll("[data-formset]").forEach(setUpFormset);
+    window.addEventListener("resize", makeWideTablesFocusable);
     document.querySelectorAll("[data-max-length]").forEach(setUpCounter);
     document.querySelectorAll("form[data-autosave]").forEach(setUpAutosave);
   });

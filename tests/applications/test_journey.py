@@ -1,0 +1,130 @@
+"""The applicant's journey without friction: one draft per click, deleting a draft, removing rows, a review step
+that shows the dossier, says what is missing and where, and always offers to submit."""
+
+import pytest
+from django.urls import reverse
+
+from convergence.applications import services
+from convergence.applications.errors import InvalidTransition
+from convergence.applications.models import Application
+from convergence.calls.models import CallEvent
+from tests.conftest import pdf_bytes
+
+
+def step_url(application, step):
+    return reverse("applications:step", args=[application.pk, step])
+
+
+def test_starting_twice_gives_back_the_empty_draft(client, call, applicant):
+    client.force_login(applicant)
+    first = client.post(reverse("applications:create", args=[call.slug]))
+    second = client.post(reverse("applications:create", args=[call.slug]), follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert Application.objects.filter(owner=applicant).count() == 1
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Vous aviez déjà un brouillon vide pour cet appel" in second.content.decode()
+
+
+def test_starting_after_filling_a_draft_makes_a_second_dossier(call, applicant):
+    draft, created = services.application_start(call=call, user=applicant)
+    services.application_update(application=draft, user=applicant, expected_version=1, changes={"title": "Premier"})
+    second, created_again = services.application_start(call=call, user=applicant)
+    assert created and created_again and second.pk != draft.pk
+
+
+def test_a_draft_is_deleted_with_its_attachments_and_the_call_remembers_who(
+    client, draft, applicant, call, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attachment = services.attachment_add(
+        application=draft, user=applicant, upload=SimpleUploadedFile("plan.pdf", pdf_bytes(), "application/pdf")
+    )
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    client.force_login(applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("applications:delete", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response["Location"] == reverse("applications:mine")
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    assert not storage.exists(stored)
+    event = CallEvent.objects.get(call=call, kind="draft_deleted")
+    assert event.actor == applicant and event.details["application"] == draft.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submitted_dossier_cannot_be_deleted(complete_draft, applicant):
+    services.application_submit(application=complete_draft, user=applicant)
+    with pytest.raises(InvalidTransition):
+        services.draft_delete(application=complete_draft, user=applicant)
+    assert Application.objects.filter(pk=complete_draft.pk).exists()
+
+
+def test_someone_else_cannot_delete_my_draft(client, draft, other_applicant):
+    client.force_login(other_applicant)
+    response = client.post(reverse("applications:delete", args=[draft.pk]))
+    assert response.status_code == 404
+    assert Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_partner_row_marked_for_removal_is_removed(client, draft, applicant):
+    client.force_login(applicant)
+    services.application_update(
+        application=draft,
+        user=applicant,
+        expected_version=draft.version,
+        changes={
+            "partners": [
+                {"organisation": "Addis AI Lab", "organisation_type": "research", "country": "ET", "role": ""},
+                {"organisation": "Mila", "organisation_type": "research", "country": "CA", "role": ""},
+            ]
+        },
+    )
+    draft.refresh_from_db()
+    data = {
+        "version": draft.version,
+        "partners-TOTAL_FORMS": "2",
+        "partners-INITIAL_FORMS": "0",
+        "partners-0-organisation": "Addis AI Lab",
+        "partners-0-organisation_type": "research",
+        "partners-0-country": "ET",
+        "partners-1-organisation": "Mila",
+        "partners-1-organisation_type": "research",
+        "partners-1-country": "CA",
+        "partners-1-DELETE": "on",
+        "datasets-TOTAL_FORMS": "1",
+        "datasets-INITIAL_FORMS": "0",
+    }
+    response = client.post(step_url(draft, "partners"), data)
+    assert response.status_code == 302
+    assert list(draft.partners.values_list("organisation", flat=True)) == ["Addis AI Lab"]
+
+
+def test_review_step_of_an_incomplete_dossier_shows_it_links_each_problem_and_offers_submit(client, draft, applicant):
+    services.application_update(
+        application=draft, user=applicant, expected_version=draft.version, changes={"title": "Défi des langues"}
+    )
+    client.force_login(applicant)
+    page = client.get(step_url(draft, "review"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # The recap, as the committee will read it.
+    assert "Défi des langues" in page and "Résumé court" in page
+    # Each problem names its step and field and links to the field.
+    assert f'href="{step_url(draft, "carrier")}#id_carrier_country"' in page
+    assert "Étape 2 (Porteur et contact) — Pays de l&#x27;organisation porteuse" in page
+    assert f'href="{step_url(draft, "challenge")}#id_themes_0"' in page
+    assert "Déposer le dossier" in page
+    # Submitting lists the problems again; nothing is submitted.
+    response = client.post(step_url(draft, "review"), {"version": draft.version}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "Rédigez un résumé court." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_stepper_marks_complete_and_incomplete_steps(client, complete_draft, draft, applicant):
+    client.force_login(applicant)
+    complete = client.get(step_url(complete_draft, "challenge"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert complete.count("— complète") == 6 and "à compléter" not in complete
+    incomplete = client.get(step_url(draft, "challenge"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # The challenge, the carrier, the criteria and so the review; partners and attachments are optional.
+    assert incomplete.count("— à compléter") == 4
+    assert "Titre du défi *" in incomplete
