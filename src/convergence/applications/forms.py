@@ -28,7 +28,8 @@ class StepForm(DsfrBaseForm):
         self.call = call
         super().__init__(*args, **kwargs)
         for name in self.required_to_submit:
-            self.fields[name].label = format_lazy("{} *", self.fields[name].label)
+            # On the bound field: the DSFR form has already built (and cached) them.
+            self[name].label = format_lazy("{} *", self.fields[name].label)
 
     def changes(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
