@@ -54,6 +54,9 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     # The participant asks to take part…
     participant_context, participant_page = log_in(browser, live_server, participant.email)
     participant_page.goto(f"{live_server.url}/competitions/chats-et-chiens/")
+    participant_page.get_by_role("tab", name="Règlement").click()
+    participant_page.get_by_text("Une équipe par personne.").wait_for()
+    participant_page.fill("#id_display_name", "paul-p")
     participant_page.locator("label[for=id_accept_rules]").click()  # the DSFR label covers its box
     participant_page.get_by_role("button", name="Demander à participer").click()
     participant_page.get_by_text("Votre demande attend l'accord de l'hôte.").wait_for()
@@ -66,12 +69,17 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
 
     # …and they submit, then watch the score arrive without reloading.
     participant_page.reload()
+    assert participant_page.get_by_role("tab", name="Participer").get_attribute("aria-selected") == "true"
+    participant_page.get_by_text("0 sur 5 aujourd'hui, remis à zéro à 00:00 (heure de Paris)").wait_for()
     participant_page.set_input_files("#id_file", str(predictions))
     participant_page.get_by_role("button", name="Soumettre les prédictions").click()
     row = participant_page.locator("#submissions tbody tr").first
     assert row.get_attribute("data-status") in ("queued", "running")
     participant_page.locator('#submissions tr[data-status="scored"]').wait_for(timeout=15000)
     assert participant_page.locator("#submissions .public-score").first.inner_text() == "1,00000"
-    participant_page.reload()
-    assert "Paul Participant" in participant_page.locator("table.leaderboard").inner_text()
+    participant_page.get_by_text("1 sur 5 aujourd'hui").wait_for()
+    participant_page.get_by_role("tab", name="Classement").click()
+    board = participant_page.locator("table.leaderboard").inner_text()
+    # The chosen display name, never the person's real name.
+    assert "paul-p" in board and "Paul Participant" not in board
     participant_context.close()

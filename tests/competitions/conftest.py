@@ -79,6 +79,6 @@ def phase(competition):
 @pytest.fixture
 def participant(competition, host):
     user = make_user("paul@participant.example", full_name="Paul Participant")
-    services.competition_join(competition=competition, user=user, accept_rules=True)
+    services.competition_join(competition=competition, user=user, accept_rules=True, display_name="paul-p")
     participant = competition.participants.get(user=user)
     return services.participant_decide(participant=participant, user=host, approve=True)

@@ -153,7 +153,7 @@ def test_replacing_the_ground_truth_rescores_the_phase(participant, phase, host)
 
 def test_leaderboard_best_submission_ties_and_selection(competition, phase, participant, host):
     other = make_user("olga@example.org", full_name="Olga")
-    services.competition_join(competition=competition, user=other, accept_rules=True)
+    services.competition_join(competition=competition, user=other, accept_rules=True, display_name="olga")
     services.participant_decide(participant=competition.participants.get(user=other), user=host, approve=True)
     half = {i: ("cat" if i % 3 == 0 else "dog") if i % 2 else "cat" for i in range(12)}
     first = services.submission_create(phase=phase, user=participant.user, upload=predictions(half))
@@ -161,12 +161,12 @@ def test_leaderboard_best_submission_ties_and_selection(competition, phase, part
     services.submission_create(phase=phase, user=other.__class__.objects.get(pk=other.pk), upload=predictions())
     lines = leaderboard(phase)
     assert [(line.entrant, line.score, line.submissions) for line in lines] == [
-        ("Paul Participant", 1.0, 2),
-        ("Olga", 1.0, 1),
+        ("paul-p", 1.0, 2),
+        ("olga", 1.0, 1),
     ]  # tie broken by the earlier submission
     first.refresh_from_db()
     services.submission_select(submission=first, user=participant.user)
-    assert [line.entrant for line in leaderboard(phase)] == ["Olga", "Paul Participant"]
+    assert [line.entrant for line in leaderboard(phase)] == ["olga", "paul-p"]
 
 
 def test_teams_share_the_limits_and_the_leaderboard_line(competition, phase, participant, host):
@@ -250,7 +250,7 @@ def test_the_scoring_worker_refreshes_the_leaderboard_so_that_pages_only_read_it
 
     with monkeypatch.context() as patched:
         patched.setattr(selectors, "compute_leaderboard", computed_per_request)
-        assert [(line.entrant, line.score) for line in selectors.leaderboard(phase)] == [("Paul Participant", 1.0)]
+        assert [(line.entrant, line.score) for line in selectors.leaderboard(phase)] == [("paul-p", 1.0)]
 
     # A change a participant makes (choosing another submission) is shown at once, computed on the next read.
     half = {i: ("cat" if i % 3 == 0 else "dog") if i % 2 else "cat" for i in range(12)}

@@ -171,7 +171,7 @@ def test_submitting_through_the_api(competition, phase, participant, api_client)
 def test_pages_join_submit_and_poll(competition, phase, host, client):
     user = make_user("tom@example.org", full_name="Tom")
     client.force_login(user)
-    client.post(f"/competitions/{competition.slug}/join/", {"accept_rules": "on"})
+    client.post(f"/competitions/{competition.slug}/join/", {"accept_rules": "on", "display_name": "tom-the-cat"})
     client.force_login(host)
     participant = competition.participants.get(user=user)
     client.post(f"/competitions/{competition.slug}/participants/{participant.pk}/", {"decision": "approve"})
@@ -181,9 +181,10 @@ def test_pages_join_submit_and_poll(competition, phase, host, client):
     row = client.get(f"/competitions/submissions/{submission.pk}/").content.decode()
     assert 'data-status="scored"' in row and "hx-get" not in row
     page = client.get(competition.get_absolute_url()).content.decode()
-    assert "Tom" in page and "1,00000" in page
+    assert "tom-the-cat" in page and "1,00000" in page
+    assert "1 sur 3 aujourd'hui" in page
     csv_export = client.get(f"/competitions/{competition.slug}/{phase.code}/leaderboard.csv").content.decode()
-    assert csv_export.splitlines()[1].startswith("1,Tom,1.0,1,")
+    assert csv_export.splitlines()[1].startswith("1,tom-the-cat,1.0,1,")
 
 
 def test_host_pages_create_a_competition_and_a_phase(host, client):
@@ -225,9 +226,10 @@ def test_demo_competition_is_open_with_scored_submissions(host, client):
     assert Submission.objects.filter(phase__competition=competition, status="scored").count() == 2
     lines = leaderboard(competition.phases.get())
     # The more skilled demo participant predicts better: the seeded leaderboard is meaningful, not random.
-    assert [line.entrant for line in lines] == ["Alice Skilled", "Bob Guess"]
+    assert [line.entrant for line in lines] == ["crues-pasteur", "addis-hydro"]
     assert lines[0].score > lines[1].score > 0.5
-    assert "Alice Skilled" in client.get(competition.get_absolute_url()).content.decode()
+    page = client.get(competition.get_absolute_url()).content.decode()
+    assert "crues-pasteur" in page and "Alice Skilled" not in page
 
 
 def test_teams_through_the_page_and_the_api(competition, phase, participant, host, client, api_client):
@@ -272,6 +274,8 @@ def test_the_host_sees_every_submission_and_the_activity_log(competition, phase,
     log = page[page.index('id="activity"') :]
     for line in ("Admis", "Soumission reçue", "Soumission évaluée", "Soumission en échec", "plateforme"):
         assert line in log
+    # Details read as sentences: the phase's name, the score with a French decimal comma.
+    assert f"Phase : {phase.name}" in log and "Score : 1,0000" in log and "phase: " not in log
     client.force_login(participant.user)
     assert client.get(f"/competitions/{competition.slug}/host/").status_code == 403
 

@@ -70,6 +70,9 @@ class SubmissionInput(serializers.Serializer):
 
 class JoinInput(serializers.Serializer):
     accept_rules = serializers.BooleanField()
+    display_name = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True, help_text="shown on the public leaderboard"
+    )
 
 
 class TeamInput(serializers.Serializer):
@@ -120,9 +123,12 @@ class CompetitionJoinApi(APIView):
         serializer = JoinInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         participant = services.competition_join(
-            competition=competition, user=request.user, accept_rules=serializer.validated_data["accept_rules"]
+            competition=competition,
+            user=request.user,
+            accept_rules=serializer.validated_data["accept_rules"],
+            display_name=serializer.validated_data["display_name"],
         )
-        return Response({"status": participant.status})
+        return Response({"status": participant.status, "display_name": participant.entrant_name})
 
 
 class MyTeamApi(APIView):

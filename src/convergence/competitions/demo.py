@@ -31,6 +31,9 @@ def _csv(header: str, lines) -> SimpleUploadedFile:
     return SimpleUploadedFile("data.csv", (header + "\n" + "\n".join(lines)).encode(), content_type="text/csv")
 
 
+DEMO_DISPLAY_NAMES = ["crues-pasteur", "addis-hydro", "pluie-et-pente"]
+
+
 @transaction.atomic
 def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7) -> Competition:
     rng = random.Random(seed)
@@ -73,8 +76,9 @@ def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7
     )
     truth = "id,target\n" + "\n".join(f"{i},{y}" for i, _r, _s, y in test)
     services.ground_truth_upload(phase=phase, user=host, data=truth.encode())
-    for skill, user in zip((0.9, 0.6, 0.3), participants, strict=False):
-        services.competition_join(competition=competition, user=user, accept_rules=True)
+    # The names people chose for the leaderboard: a public board never shows their real names.
+    for skill, name, user in zip((0.9, 0.6, 0.3), DEMO_DISPLAY_NAMES, participants, strict=False):
+        services.competition_join(competition=competition, user=user, accept_rules=True, display_name=name)
         lines = []
         for identifier, rain, slope, _flood in test:
             guess = rain / 200 - slope / 60 if rng.random() < skill else rng.random()

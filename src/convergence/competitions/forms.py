@@ -53,7 +53,24 @@ class FileForm(DsfrBaseForm):
 
 
 class JoinForm(DsfrBaseForm):
+    display_name = forms.CharField(
+        label=_("Display name (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Shown on the public leaderboard instead of your name. Empty: you appear as “Participant” and a number."
+        ),
+    )
     accept_rules = forms.BooleanField(label=_("I accept the rules of the competition"))
+
+
+class DisplayNameForm(DsfrBaseForm):
+    display_name = forms.CharField(
+        label=_("Display name on the leaderboard"),
+        max_length=40,
+        required=False,
+        help_text=_("Empty: you appear as “Participant” and a number."),
+    )
 
 
 class SubmitForm(DsfrBaseForm):

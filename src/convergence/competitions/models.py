@@ -4,8 +4,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from convergence.applications.models import Application
@@ -165,18 +167,31 @@ class Participant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    # What the public leaderboard shows instead of the person's name (Kaggle's and Codabench's usernames).
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
     accepted_rules_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["competition", "user"], name="unique_participant")]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "user"], name="unique_participant"),
+            models.UniqueConstraint(
+                Lower("display_name"),
+                "competition",
+                condition=~models.Q(display_name=""),
+                name="unique_display_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.competition}"
 
     @property
     def entrant_name(self) -> str:
-        return self.team.name if self.team else (self.user.full_name or self.user.email.split("@")[0])
+        """The public name: the team's, the chosen display name, or a number; never the person's real name."""
+        if self.team:
+            return self.team.name
+        return self.display_name or gettext("Participant %(number)d") % {"number": self.pk}
 
 
 def submission_path(instance, filename: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
 from convergence.web.public_cache import cached_public
@@ -95,6 +96,7 @@ EVENT_LABELS = {
     "scored": gettext_lazy("Submission scored"),
     "failed": gettext_lazy("Submission failed"),
     "requeued": gettext_lazy("Submission queued again after a stopped worker"),
+    "renamed": gettext_lazy("Display name changed"),
 }
 
 
@@ -106,15 +108,48 @@ class ActivityLine:
     details: str
 
 
+DETAIL_LABELS = {
+    "phase": gettext_lazy("phase"),
+    "score": gettext_lazy("score"),
+    "submission": gettext_lazy("submission"),
+    "submissions": gettext_lazy("submissions"),
+    "team": gettext_lazy("team"),
+    "title": gettext_lazy("title"),
+    "participant": gettext_lazy("participant"),
+    "metric": gettext_lazy("metric"),
+    "version": gettext_lazy("version"),
+    "rows": gettext_lazy("rows"),
+    "error": gettext_lazy("error"),
+    "display_name": gettext_lazy("display name"),
+}
+
+
+def _detail(key: str, value, phase_names: dict[str, str]) -> str:
+    if key == "phase":
+        value = phase_names.get(value, value)
+    elif key == "submission":
+        value = f"#{value}"
+    elif isinstance(value, float):
+        value = number_format(value, decimal_pos=4)
+    elif isinstance(value, int):
+        value = number_format(value, force_grouping=True)
+    label = str(DETAIL_LABELS.get(key, key))
+    return gettext("%(label)s: %(value)s") % {"label": label[:1].upper() + label[1:], "value": value}
+
+
 def activity(competition: Competition, *, limit: int = 200) -> list[ActivityLine]:
-    """The host's log: who did what and when, newest first; the platform acts for the scoring worker."""
+    """The host's log: who did what and when, newest first; the platform acts for the scoring worker. Details read
+    as sentences in the reader's language: phase names, not codes; scores to 4 decimals with the local separator."""
     events = competition.events.select_related("actor").order_by("-at", "-pk")[:limit]
+    phase_names = dict(competition.phases.values_list("code", "name"))
     return [
         ActivityLine(
             at=event.at,
             actor=event.actor.email if event.actor else gettext("platform"),
             what=str(EVENT_LABELS.get(event.kind, event.kind)),
-            details=", ".join(f"{key}: {value}" for key, value in sorted(event.details.items()) if value is not None),
+            details=" · ".join(
+                _detail(key, value, phase_names) for key, value in sorted(event.details.items()) if value is not None
+            ),
         )
         for event in events
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -223,10 +225,11 @@ def public_file_add(*, competition: Competition, user, title: str, upload: Uploa
 
 
 @transaction.atomic
-def competition_join(*, competition: Competition, user, accept_rules: bool) -> Participant:
+def competition_join(*, competition: Competition, user, accept_rules: bool, display_name: str = "") -> Participant:
     """Open: joined at once. Closed: a request the host approves, or the acceptance of an invitation."""
     if not accept_rules:
         raise CompetitionError(_("Accept the rules to take part."), field_errors={"accept_rules": [_("Required.")]})
+    display_name = _checked_display_name(competition, user, display_name)
     participant = Participant.objects.select_for_update().filter(competition=competition, user=user).first()
     if participant and participant.status == Participant.Status.REJECTED:
         raise NotAllowed(_("The host has refused your request."))
@@ -236,12 +239,46 @@ def competition_join(*, competition: Competition, user, accept_rules: bool) -> P
         status = Participant.Status.APPROVED
     else:
         status = Participant.Status.PENDING
-    participant, _created = Participant.objects.update_or_create(
-        competition=competition, user=user, defaults={"status": status, "accepted_rules_at": timezone.now()}
-    )
+    defaults = {"status": status, "accepted_rules_at": timezone.now()}
+    if display_name:
+        defaults["display_name"] = display_name
+    participant, _created = Participant.objects.update_or_create(competition=competition, user=user, defaults=defaults)
     record(competition, user, "joined" if status == Participant.Status.APPROVED else "requested")
     if status == Participant.Status.PENDING:
         _notify(participant, "requested")
+    return participant
+
+
+def _checked_display_name(competition: Competition, user, name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        return ""
+    if len(name) > 40:
+        raise CompetitionError(
+            _("A display name has 40 characters at most."), field_errors={"display_name": [_("Too long.")]}
+        )
+    taken = (
+        Participant.objects.filter(competition=competition, display_name__iexact=name).exclude(user=user).exists()
+        or Team.objects.filter(competition=competition, name__iexact=name).exists()
+    )
+    if taken:
+        raise CompetitionError(
+            _("“%(name)s” is already used in this competition: choose another name.") % {"name": name},
+            field_errors={"display_name": [_("Already used.")]},
+        )
+    return name
+
+
+@transaction.atomic
+def display_name_change(*, participant: Participant, user, name: str) -> Participant:
+    """The name the leaderboards show for a participant without a team; empty gives back "Participant N"."""
+    if participant.user_id != user.pk:
+        raise NotAllowed(_("Only the participant chooses their display name."))
+    participant.display_name = _checked_display_name(participant.competition, user, name)
+    participant.save(update_fields=["display_name"])
+    record(participant.competition, user, "renamed", display_name=participant.display_name)
+    for phase_id in participant.competition.phases.values_list("pk", flat=True):
+        leaderboard_changed(phase_id=phase_id)
     return participant
 
 
@@ -378,6 +415,34 @@ def _counted(phase: Phase, participant: Participant):
     return phase.submissions.filter(entrant).exclude(status=Submission.Status.FAILED)
 
 
+@dataclass(frozen=True)
+class Quota:
+    """Where an entrant stands against a phase's limits; failed submissions do not count."""
+
+    used_today: int
+    per_day: int
+    used_total: int
+    total: int
+    resets_at: datetime
+
+    @property
+    def left_today(self) -> int:
+        return max(0, min(self.per_day - self.used_today, self.total - self.used_total))
+
+
+def submission_quota(phase: Phase, participant: Participant, now: datetime | None = None) -> Quota:
+    now = now or timezone.now()
+    counted = _counted(phase, participant)
+    day_start = local_day_start(now)
+    return Quota(
+        used_today=counted.filter(created_at__gte=day_start).count(),
+        per_day=phase.max_per_day,
+        used_total=counted.count(),
+        total=phase.max_total,
+        resets_at=day_start + timedelta(days=1),
+    )
+
+
 @transaction.atomic
 def submission_create(*, phase: Phase, user, upload: UploadedFile, description: str = "") -> Submission:
     competition = phase.competition
@@ -397,17 +462,18 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
             _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
             % {"size": size / 1024 / 1024, "limit": settings.COMPETITION_SUBMISSION_MAX_BYTES / 1024 / 1024}
         )
-    counted = _counted(phase, participant)
-    if counted.count() >= phase.max_total:
+    quota = submission_quota(phase, participant, now)
+    if quota.used_total >= quota.total:
         raise LimitReached(_("You have used all %(count)d submissions of this phase.") % {"count": phase.max_total})
-    today = counted.filter(created_at__gte=local_day_start(now)).count()
-    if today >= phase.max_per_day:
-        reset = local_day_start(now) + timedelta(days=1)
+    if quota.used_today >= quota.per_day:
         raise LimitReached(
             _("You have used your %(count)d submissions of the day; the next one is possible from %(time)s (Paris).")
             % {
                 "count": phase.max_per_day,
-                "time": f"{reset.astimezone(zoneinfo.ZoneInfo(settings.COMPETITION_TIME_ZONE)):%Y-%m-%d %H:%M}",
+                "time": date_format(
+                    quota.resets_at.astimezone(zoneinfo.ZoneInfo(settings.COMPETITION_TIME_ZONE)),
+                    "SHORT_DATETIME_FORMAT",
+                ),
             }
         )
     submission = Submission(

@@ -78,6 +78,10 @@ def notify_participation(participant_id: int, kind: str) -> None:
     to_host = audience == "host"
     recipient = competition.host if to_host else participant.user
     link = settings.SITE_URL + (competition.get_host_url() if to_host else competition.get_absolute_url())
-    values = {"competition": competition.title, "link": link, "person": participant.entrant_name}
+    values = {
+        "competition": competition.title,
+        "link": link,
+        "person": participant.user.full_name or participant.user.email,
+    }
     with override(recipient.preferred_language or settings.LANGUAGE_CODE):
         send_mail(str(subject), str(body) % values, None, [recipient.email])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("competitions/<slug:slug>/", views.competition_detail, name="detail"),
     path("competitions/<slug:slug>/join/", views.competition_join, name="join"),
     path("competitions/<slug:slug>/team/", views.team_change, name="team"),
+    path("competitions/<slug:slug>/display-name/", views.display_name_change, name="display_name"),
     path("competitions/<slug:slug>/host/", host.competition_host, name="host"),
     path("competitions/<slug:slug>/participants/<int:pk>/", host.participant_decide, name="decide"),
     path("competitions/<slug:slug>/<slug:phase>/submit/", views.submission_create, name="submit"),

@@ -25,7 +25,7 @@ from .access import (
     participant_of,
     private_scores_visible,
 )
-from .forms import JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
+from .forms import DisplayNameForm, JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
 from .models import Competition, Participant, Phase
 from .selectors import leaderboard
 
@@ -41,6 +41,15 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     competition = competition_by_slug(slug)
     phases = list(competition.phases.all())
+    participant = participant_of(request.user, competition)
+    admitted = is_admitted(request.user, competition)
+    tabs = ["overview", "rules", "data", "participate", "leaderboard"]
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else "overview"
+    running = [
+        (phase, services.submission_quota(phase, participant) if admitted else None)
+        for phase in phases
+        if phase.is_running
+    ]
     boards = [
         (
             phase,
@@ -56,8 +65,13 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "competition": competition,
             "phases": phases,
             "boards": boards,
-            "participant": participant_of(request.user, competition),
-            "admitted": is_admitted(request.user, competition),
+            "participant": participant,
+            "admitted": admitted,
+            "running": running,
+            "tab": tab,
+            "display_name_form": DisplayNameForm(
+                initial={"display_name": participant.display_name if participant else ""}
+            ),
             "is_host": services.is_host(request.user, competition),
             "join_form": JoinForm(),
             "submit_form": SubmitForm(),
@@ -79,12 +93,28 @@ def competition_join(request: HttpRequest, slug: str) -> HttpResponse:
             competition=competition,
             user=request.user,
             accept_rules=form.is_valid() and form.cleaned_data["accept_rules"],
+            display_name=form.cleaned_data.get("display_name", "") if form.is_valid() else "",
         ),
         _("Welcome to the competition.")
         if competition.participation == Competition.Participation.OPEN
         else _("Request sent: the host will answer."),
     )
-    return redirect(competition)
+    return redirect(f"{competition.get_absolute_url()}?tab=participate")
+
+
+@login_required
+@require_POST
+def display_name_change(request: HttpRequest, slug: str) -> HttpResponse:
+    competition = competition_by_slug(slug)
+    form = DisplayNameForm(request.POST)
+    name = form.cleaned_data["display_name"] if form.is_valid() else ""
+
+    def change():
+        participant = services.active_participant(competition=competition, user=request.user)
+        return services.display_name_change(participant=participant, user=request.user, name=name)
+
+    attempt(request, change, _("Your display name is changed."))
+    return redirect(f"{competition.get_absolute_url()}?tab=participate")
 
 
 @login_required
@@ -111,7 +141,7 @@ def team_change(request: HttpRequest, slug: str) -> HttpResponse:
         attempt(request, lambda: services.team_leave(participant=participant), _("You have left the team."))
     else:
         messages.error(request, _("Fill in the team's name or its join code."))
-    return redirect(f"{competition.get_absolute_url()}#team")
+    return redirect(f"{competition.get_absolute_url()}?tab=participate#team")
 
 
 @login_required
@@ -133,7 +163,7 @@ def submission_create(request: HttpRequest, slug: str, phase: str) -> HttpRespon
         ),
         _("Submission received: it is being scored."),
     )
-    return redirect(f"{competition.get_absolute_url()}#submissions")
+    return redirect(f"{competition.get_absolute_url()}?tab=participate#submissions")
 
 
 @login_required

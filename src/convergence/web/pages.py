@@ -123,6 +123,7 @@ NOT_PAGES = {
     "competitions:submission_file": "CSV",
     "competitions:join": "POST",
     "competitions:team": "POST",
+    "competitions:display_name": "POST",
     "competitions:decide": "POST",
     "competitions:submit": "POST",
     "competitions:ground_truth": "POST",
