@@ -1,8 +1,11 @@
 """The applicant's journey without friction: one draft per click, deleting a draft, removing rows, a review step
 that shows the dossier, says what is missing and where, and always offers to submit."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from convergence.applications import services
 from convergence.applications.errors import InvalidTransition
@@ -128,3 +131,46 @@ def test_stepper_marks_complete_and_incomplete_steps(client, complete_draft, dra
     # The challenge, the carrier, the criteria and so the review; partners and attachments are optional.
     assert incomplete.count("— à compléter") == 4
     assert "Titre du défi *" in incomplete
+
+
+def test_autosaves_of_one_session_make_one_history_line_naming_the_fields(client, draft, applicant, time_machine):
+    start = timezone.now()
+    version = draft.version
+    for minute, changes in enumerate([{"title": "Dé"}, {"title": "Défi"}, {"summary": "Un résumé"}]):
+        time_machine.move_to(start + timedelta(minutes=minute), tick=False)
+        version = services.application_update(
+            application=draft, user=applicant, expected_version=version, changes=changes
+        ).version
+    edits = draft.events.filter(kind="edited")
+    assert edits.count() == 1
+    assert edits.get().details["fields"] == ["summary", "title"] and edits.get().details["saves"] == 3
+    # Forty minutes later is another session.
+    time_machine.move_to(start + timedelta(minutes=42), tick=False)
+    services.application_update(application=draft, user=applicant, expected_version=version, changes={"trl": 4})
+    assert draft.events.filter(kind="edited").count() == 2
+    client.force_login(applicant)
+    page = client.get(reverse("applications:detail", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Résumé court, Titre du défi (3 enregistrements)" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_whole_dossier_as_submitted_downloads_as_pdf_for_its_owner_only(
+    client, complete_draft, applicant, other_applicant
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    services.application_submit(application=complete_draft, user=applicant)
+    url = reverse("applications:submission_pdf", args=[complete_draft.pk, 1])
+    client.force_login(applicant)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    complete_draft.refresh_from_db()
+    for expected in [complete_draft.title, complete_draft.carrier_name, "Partenaires", "Critères revendiqués"]:
+        assert expected in text
+    for partner in complete_draft.partners.all():
+        assert partner.organisation in text
+    client.force_login(other_applicant)
+    assert client.get(url).status_code == 404

@@ -59,7 +59,9 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     participant_page.fill("#id_display_name", "paul-p")
     participant_page.locator("label[for=id_accept_rules]").click()  # the DSFR label covers its box
     participant_page.get_by_role("button", name="Demander à participer").click()
-    participant_page.get_by_text("Votre demande attend l'accord de l'hôte.").wait_for()
+    # Sent to the "Participate" tab, which says the request is waiting.
+    participate = participant_page.get_by_role("tabpanel", name="Participer")
+    participate.get_by_text("Votre demande attend l'accord de l'hôte.").wait_for()
 
     # …the host admits them…
     page.reload()

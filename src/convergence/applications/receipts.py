@@ -95,8 +95,8 @@ def receipt_response(submission: Submission, *, language: str) -> HttpResponse:
     return response
 
 
-def _table(rows: list[list]) -> Table:
-    table = Table(rows, colWidths=[50 * mm, None] if len(rows[0]) == 2 else [70 * mm, 25 * mm, None])
+def _table(rows: list[list], widths: list | None = None) -> Table:
+    table = Table(rows, colWidths=widths or ([50 * mm, None] if len(rows[0]) == 2 else [70 * mm, 25 * mm, None]))
     table.setStyle(
         TableStyle(
             [

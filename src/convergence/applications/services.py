@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -207,8 +207,46 @@ def application_update(
             CriterionClaim(application=application, criterion=criterion, justification=justification)
             for criterion, justification in changes["claims"].items()
         )
-    _record(application, user, ApplicationEvent.Kind.EDITED, fields=sorted(changes), version=application.version)
+    _record_edit(application, user, sorted(changes), now)
     return application
+
+
+# Saves by the same person within this time of the previous one belong to one editing session (autosave saves
+# every few seconds while someone types).
+EDIT_SESSION_GAP = timedelta(minutes=30)
+
+
+def _record_edit(application: Application, user, fields: list[str], now: datetime) -> None:
+    """One history line per editing session: which fields changed, how many saves, from which to which time.
+    The application's row is locked by the version bump, so two saves cannot extend the same line at once."""
+    last = application.events.order_by("-at", "-pk").first()
+    details = last.details if last is not None else {}
+    since = datetime.fromisoformat(details.get("until", last.at.isoformat())) if last is not None else None
+    if (
+        last is not None
+        and last.kind == ApplicationEvent.Kind.EDITED
+        and last.actor_id == user.pk
+        and since is not None
+        and now - since <= EDIT_SESSION_GAP
+    ):
+        last.details = {
+            **details,
+            "fields": sorted(set(details.get("fields", [])) | set(fields)),
+            "version": application.version,
+            "saves": details.get("saves", 1) + 1,
+            "until": now.isoformat(),
+        }
+        last.save(update_fields=["details"])
+        return
+    _record(
+        application,
+        user,
+        ApplicationEvent.Kind.EDITED,
+        fields=fields,
+        version=application.version,
+        saves=1,
+        until=now.isoformat(),
+    )
 
 
 def _json_value(value: Any) -> Any:

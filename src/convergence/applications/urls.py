@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("dossiers/<int:pk>/delete/", views.draft_delete, name="delete"),
     path("dossiers/<int:pk>/versions/<int:number>/", views.submission_detail, name="submission"),
+    path("dossiers/<int:pk>/versions/<int:number>.pdf", views.submission_pdf, name="submission_pdf"),
     path(
         "dossiers/<int:pk>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"
     ),

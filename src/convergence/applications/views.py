@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from convergence.calls.models import Call
 
 from . import services
 from .access import access_application_for_owner, access_application_for_reader, access_attachment, access_submission
+from .dossier_pdf import dossier_response
 from .errors import ApplicationError, IncompleteApplication
 from .forms import (
     AttachmentForm,
@@ -69,12 +71,7 @@ class Problem:
 
 
 def _problems_to_fix(application: Application, problems: Mapping[str, Sequence[object]]) -> list[Problem]:
-    labels = {
-        **{name: field.label for name, field in ChallengeForm.base_fields.items()},
-        **{name: field.label for name, field in CarrierForm.base_fields.items()},
-        "claims": _("Selection criteria"),
-        "partners": _("Partners"),
-    }
+    labels = _field_labels()
     # Choice lists have no element of their own name: their first option is where the eye goes.
     anchors = {"themes": "id_themes_0", "domains": "id_domains_0", "format": "id_format_0"}
     found = []
@@ -86,6 +83,27 @@ def _problems_to_fix(application: Application, problems: Mapping[str, Sequence[o
             url += "#" + anchors.get(field, f"id_{field}")
         found.append(Problem(step, index + 1, str(STEPS[index][1]), str(labels.get(field, field)), field_messages, url))
     return sorted(found, key=lambda problem: problem.step_number)
+
+
+def _field_labels() -> dict[str, object]:
+    return {
+        **{name: field.label for name, field in ChallengeForm.base_fields.items()},
+        **{name: field.label for name, field in CarrierForm.base_fields.items()},
+        "claims": _("Selection criteria"),
+        "partners": _("Partners"),
+        "datasets": _("Datasets used"),
+    }
+
+
+def _history(application: Application) -> list:
+    """The dossier's history, an editing session per line, each naming the fields it changed."""
+    labels = _field_labels()
+    events = list(application.events.select_related("actor"))
+    for event in events:
+        event.field_labels = [str(labels.get(field, field)) for field in event.details.get("fields", [])]
+        until = event.details.get("until")
+        event.until = parse_datetime(until) if until and event.details.get("saves", 1) > 1 else None
+    return events
 
 
 def _step_context(application: Application, step: str) -> dict:
@@ -290,7 +308,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "call": application.call,
         "submissions": application.submissions.all(),
-        "events": application.events.select_related("actor"),
+        "events": _history(application),
         "attachments": application.attachments.filter(removed_at__isnull=True),
         "panels": [import_string(path)(request, application) for path in settings.APPLICATION_PANELS],
     }
@@ -354,6 +372,15 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 def receipt_download(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(user=request.user, submission_id=submission_id)
     return receipt_response(submission, language=get_language() or "fr")
+
+
+@login_required
+@require_GET
+def submission_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The whole dossier as submitted in that version, as a PDF: for its owner and for organisers."""
+    application = access_application_for_reader(user=request.user, application_id=pk)
+    submission = get_object_or_404(application.submissions, number=number)
+    return dossier_response(submission, language=get_language() or "fr")
 
 
 @login_required

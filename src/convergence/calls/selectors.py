@@ -53,11 +53,14 @@ class TimelineStep:
 
 
 def call_timeline(call: Call, *, now: datetime | None = None) -> list[TimelineStep]:
-    """The milestones in order; the current one is the last that has started."""
+    """The milestones in order; the current one is the last that has started, unless it is the last of all and has
+    ended: then the programme is over and every step is past."""
     now = now or timezone.now()
     milestones = list(call.milestones.all())
     started = [m for m in milestones if m.starts_at <= now]
     current = started[-1] if started else None
+    if current is not None and current is milestones[-1] and current.ends_at is not None and current.ends_at < now:
+        current = None
     return [
         TimelineStep(milestone=m, is_current=m is current, is_past=m.starts_at <= now and m is not current)
         for m in milestones

@@ -91,6 +91,7 @@ PAGES = [
 NOT_PAGES = {
     "applications:attachment": "file",
     "applications:receipt": "PDF",
+    "applications:submission_pdf": "PDF",
     "applications:backoffice_export": "CSV / XLSX",
     "applications:create": "POST",
     "applications:attachment_remove": "POST",
