@@ -5,23 +5,21 @@ What the applicant keeps for their records (démarches-simplifiées gives the sa
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Paragraph, Table
 
 from convergence.calls.i18n import localize
 
 from .countries import country_name
 from .models import OrganisationType, Submission
-from .receipts import _table
+from .receipts import _table, build_pdf
 
 
 def _text(value) -> str:
@@ -151,18 +149,7 @@ def dossier_pdf(submission: Submission, *, language: str) -> bytes:
             )
         else:
             story.append(Paragraph("—", body))
-        story.append(Spacer(1, 4 * mm))
-        buffer = io.BytesIO()
-        document = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            title=f"{content.get('reference', '')} — {_('Version')} {submission.number}",
-            author="Convergence",
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-        )
-        document.build(story)
-    return buffer.getvalue()
+        return build_pdf(story, title=f"{content.get('reference', '')} — {_('Version')} {submission.number}")
 
 
 def dossier_response(submission: Submission, *, language: str) -> HttpResponse:

@@ -76,16 +76,16 @@ def receipt_pdf(submission: Submission, *, language: str) -> bytes:
                 styles["BodyText"],
             )
         )
-        buffer = io.BytesIO()
-        document = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            title=f"{_('Receipt')} {submission.receipt_number}",
-            author="Convergence",
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-        )
-        document.build(story)
+        return build_pdf(story, title=f"{_('Receipt')} {submission.receipt_number}")
+
+
+def build_pdf(story: list, *, title: str) -> bytes:
+    """An A4 document of the platform's PDFs (receipts, whole dossiers)."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, title=title, author="Convergence", leftMargin=18 * mm, rightMargin=18 * mm
+    )
+    document.build(story)
     return buffer.getvalue()
 
 

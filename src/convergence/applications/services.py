@@ -134,8 +134,13 @@ def draft_delete(*, application: Application, user) -> None:
     application.attachments.all().delete()
     application.events.all().delete()
     application.delete()
+
     # The files go once the deletion is committed, so a rollback never leaves rows without their file.
-    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
+    def delete_files() -> None:
+        for stored in files:
+            stored.delete(save=False)
+
+    transaction.on_commit(delete_files)
 
 
 def _check_belongs_to_call(call: Call, changes: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,7 +34,7 @@ from .forms import (
     SubmitForm,
     rows_kept,
 )
-from .models import Application
+from .models import Application, ApplicationEvent
 from .receipts import receipt_response
 from .rules import application_problems
 from .selectors import applications_of_owner
@@ -95,15 +96,27 @@ def _field_labels() -> dict[str, object]:
     }
 
 
-def _history(application: Application) -> list:
+@dataclass(frozen=True)
+class HistoryLine:
+    event: ApplicationEvent
+    field_labels: list[str]
+    until: datetime | None  # the last save of an editing session of several saves
+
+
+def _history(application: Application) -> list[HistoryLine]:
     """The dossier's history, an editing session per line, each naming the fields it changed."""
     labels = _field_labels()
-    events = list(application.events.select_related("actor"))
-    for event in events:
-        event.field_labels = [str(labels.get(field, field)) for field in event.details.get("fields", [])]
+    lines = []
+    for event in application.events.select_related("actor"):
         until = event.details.get("until")
-        event.until = parse_datetime(until) if until and event.details.get("saves", 1) > 1 else None
-    return events
+        lines.append(
+            HistoryLine(
+                event=event,
+                field_labels=[str(labels.get(field, field)) for field in event.details.get("fields", [])],
+                until=parse_datetime(until) if until and event.details.get("saves", 1) > 1 else None,
+            )
+        )
+    return lines
 
 
 def _step_context(application: Application, step: str) -> dict:

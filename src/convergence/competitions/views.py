@@ -46,7 +46,7 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tabs = ["overview", "rules", "data", "participate", "leaderboard"]
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else "overview"
     running = [
-        (phase, services.submission_quota(phase, participant) if admitted else None)
+        (phase, services.submission_quota(phase, participant) if admitted and participant else None)
         for phase in phases
         if phase.is_running
     ]

@@ -143,7 +143,7 @@ NOT_PAGES = {
 
 
 def pages_by_audience(site_map_only: bool = False) -> list[tuple[str | Promise, list[Page]]]:
-    groups = []
+    groups: list[tuple[str | Promise, list[Page]]] = []
     for audience, label in AUDIENCES.items():
         pages = [page for page in PAGES if page.audience == audience and (page.in_site_map or not site_map_only)]
         if pages:
