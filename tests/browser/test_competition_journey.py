@@ -57,7 +57,8 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     participant_page.get_by_role("tab", name="Règlement").click()
     participant_page.get_by_text("Une équipe par personne.").wait_for()
     participant_page.fill("#id_display_name", "paul-p")
-    participant_page.locator("label[for=id_accept_rules]").click()  # the DSFR label covers its box
+    # The DSFR draws the box over the native input; the tab panel may still be settling its height.
+    participant_page.locator("#id_accept_rules").check(force=True)
     participant_page.get_by_role("button", name="Demander à participer").click()
     # Sent to the "Participate" tab, which says the request is waiting.
     participate = participant_page.get_by_role("tabpanel", name="Participer")
@@ -79,6 +80,7 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     assert row.get_attribute("data-status") in ("queued", "running")
     participant_page.locator('#submissions tr[data-status="scored"]').wait_for(timeout=15000)
     assert participant_page.locator("#submissions .public-score").first.inner_text() == "1,00000"
+    participant_page.reload()
     participant_page.get_by_text("1 sur 5 aujourd'hui").wait_for()
     participant_page.get_by_role("tab", name="Classement").click()
     board = participant_page.locator("table.leaderboard").inner_text()
