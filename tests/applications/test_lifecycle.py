@@ -6,6 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import override
 
 from convergence.applications import services
 from convergence.applications.errors import DeadlinePassed, IncompleteApplication, InvalidTransition, StaleVersion
@@ -83,6 +86,10 @@ def test_submission_gives_a_receipt_with_number_digest_and_email(
     assert len(mail.outbox) == 1
     assert "CIA-2024-000001" in mail.outbox[0].subject
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
+    # The time reads as a date in words in the applicant's language, to the second.
+    local = timezone.localtime(submission.submitted_at, call.tz)
+    with override("fr"):
+        assert f"{date_format(local, 'DATE_FORMAT')} à {local:%H:%M:%S}" in mail.outbox[0].body
     submission.refresh_from_db()
     assert submission.receipt_emailed_at is not None
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from convergence.web.dates import readable_moment
+
 from .models import Submission
 from .receipts import receipt_pdf
 
@@ -35,9 +37,7 @@ def send_receipt_email(self, submission_id: int) -> bool:
             "The Convergence team"
         ) % {
             "title": submission.content.get("title", ""),
-            "at": timezone.localtime(submission.submitted_at, submission.application.call.tz).strftime(
-                "%Y-%m-%d %H:%M:%S"
-            ),
+            "at": readable_moment(timezone.localtime(submission.submitted_at, submission.application.call.tz)),
             "number": submission.receipt_number,
             "digest": submission.digest,
         }

@@ -19,6 +19,7 @@ from convergence.applications.pdf_check import pdf_problem, sha256_of, size_prob
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, Milestone
 from convergence.labels.models import Label
+from convergence.web.dates import readable_moment
 
 from .models import ExecutionEvent, MilestoneReminder, ProgressReport, ReportAttachment, ReportComment
 
@@ -238,7 +239,7 @@ def _send_reminder(label: Label, milestone: Milestone, kind: str) -> None:
         values = {
             "title": label.payload["title"],
             "milestone": localize(milestone.name),
-            "due": f"{due:%Y-%m-%d %H:%M}",
+            "due": readable_moment(due, seconds=False),
             "link": settings.SITE_URL + reverse("execution:report", args=[label.identifier, milestone.code]),
         }
         if kind == "before":
