@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -60,8 +62,9 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors beyond the plain template: the error may come from them.
-    return render(request, "500.html", status=500)
+    # Rendered without the request: no context processor, no database, since the error may come from them.
+    page = loader.get_template("500.html").render({"LANGUAGE_CODE": get_language() or "fr"})
+    return HttpResponseServerError(page)
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):
