@@ -74,3 +74,15 @@ def test_the_quota_says_how_many_are_left_and_when_it_resets(competition, phase,
     assert (quota.used_today, quota.per_day, quota.left_today) == (1, phase.max_per_day, phase.max_per_day - 1)
     resets = quota.resets_at.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
     assert (resets.hour, resets.minute) == (0, 0) and resets > timezone.now()  # the coming midnight in Paris
+
+
+def test_a_participant_renames_themselves_through_the_api(competition, phase, participant, api_client):
+    api_client.force_authenticate(participant.user)
+    url = f"/api/v1/competitions/{competition.slug}/display-name/"
+    answer = api_client.put(url, {"display_name": "la-team-de-paul"}, format="json")
+    assert answer.status_code == 200 and answer.json() == {"display_name": "la-team-de-paul"}
+    answer = api_client.put(url, {"display_name": ""}, format="json")
+    assert answer.json() == {"display_name": f"Participant {participant.pk}"}
+    outsider = make_user("outsider@example.org")
+    api_client.force_authenticate(outsider)
+    assert api_client.put(url, {"display_name": "x"}, format="json").status_code == 403

@@ -160,6 +160,24 @@ class MyTeamApi(APIView):
         return Response(TeamOutput(team).data)
 
 
+class DisplayNameInput(serializers.Serializer):
+    display_name = serializers.CharField(max_length=40, allow_blank=True, help_text="empty: “Participant <number>”")
+
+
+class MyDisplayNameApi(APIView):
+    """The name the caller has on the competition's public leaderboards (a team shows its own name)."""
+
+    @extend_schema(request=DisplayNameInput, responses={200: serializers.DictField()})
+    def put(self, request, slug: str):
+        participant = services.active_participant(competition=competition_by_slug(slug), user=request.user)
+        serializer = DisplayNameInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        participant = services.display_name_change(
+            participant=participant, user=request.user, name=serializer.validated_data["display_name"]
+        )
+        return Response({"display_name": participant.entrant_name})
+
+
 class SubmissionCreateApi(APIView):
     parser_classes = [MultiPartParser]
 
