@@ -4,6 +4,7 @@ watches the score arrive and the leaderboard fill."""
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from convergence.competitions import services
 from convergence.competitions.tasks import score_submission
@@ -72,7 +73,7 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
 
     # …and they submit, then watch the score arrive without reloading.
     participant_page.reload()
-    assert participant_page.get_by_role("tab", name="Participer").get_attribute("aria-selected") == "true"
+    expect(participant_page.get_by_role("tab", name="Participer")).to_have_attribute("aria-selected", "true")
     participant_page.get_by_text("0 sur 5 aujourd'hui, remis à zéro à 00:00 (heure de Paris)").wait_for()
     participant_page.set_input_files("#id_file", str(predictions))
     participant_page.get_by_role("button", name="Soumettre les prédictions").click()
@@ -83,7 +84,8 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     participant_page.reload()
     participant_page.get_by_text("1 sur 5 aujourd'hui").wait_for()
     participant_page.get_by_role("tab", name="Classement").click()
-    board = participant_page.locator("table.leaderboard").inner_text()
+    board = participant_page.locator("table.leaderboard")
     # The chosen display name, never the person's real name.
-    assert "paul-p" in board and "Paul Participant" not in board
+    expect(board).to_contain_text("paul-p")
+    assert "Paul Participant" not in board.inner_text()
     participant_context.close()

@@ -131,7 +131,7 @@ def _visits(data: dict) -> list[Visit]:
         "review:selection": ((past.slug,), organiser),
         "review:eligibility": ((past.slug,), organiser),
         "review:assignments": ((current.slug,), organiser),
-        "review:affinity": ((current.slug, data["member"].pk), organiser),
+        "review:affinity": ((past.slug, data["reviewed"].pk), organiser),
         "review:meeting": ((past.slug,), organiser),
         "review:audit": ((past.slug,), organiser),
         "labels:manage": ((past.slug,), organiser),
