@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,9 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,94 +31,18 @@ from .forms import (
     SubmitForm,
     rows_kept,
 )
-from .models import Application, ApplicationEvent
+from .models import Application
+from .presentation import STEP_NAMES, STEPS, history_lines, problems_to_fix, step_of_field
 from .receipts import receipt_response
 from .rules import application_problems
 from .selectors import applications_of_owner
 
-STEPS = [
-    ("challenge", gettext_lazy("The challenge")),
-    ("carrier", gettext_lazy("Carrier and contact")),
-    ("partners", gettext_lazy("Partners and data")),
-    ("criteria", gettext_lazy("Selection criteria")),
-    ("attachments", gettext_lazy("Attachments")),
-    ("review", gettext_lazy("Review and submit")),
-]
-STEP_NAMES = [name for name, _label in STEPS]
 STEP_FORMS = {"challenge": ChallengeForm, "carrier": CarrierForm, "criteria": CriteriaForm}
-
-
-def _step_of_field(field: str) -> str:
-    if field in ChallengeForm.base_fields or field == "launched_on":
-        return "challenge"
-    if field in CarrierForm.base_fields:
-        return "carrier"
-    return {"claims": "criteria", "partners": "partners", "datasets": "partners"}.get(field, "review")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing to fix before submitting, with the step and field where the applicant fixes it."""
-
-    step: str
-    step_number: int
-    step_title: str
-    field_label: str
-    messages: Sequence[object]
-    url: str
-
-
-def _problems_to_fix(application: Application, problems: Mapping[str, Sequence[object]]) -> list[Problem]:
-    labels = _field_labels()
-    # Choice lists have no element of their own name: their first option is where the eye goes.
-    anchors = {"themes": "id_themes_0", "domains": "id_domains_0", "format": "id_format_0"}
-    found = []
-    for field, field_messages in problems.items():
-        step = _step_of_field(field)
-        index = STEP_NAMES.index(step)
-        url = reverse("applications:step", kwargs={"pk": application.pk, "step": step})
-        if step in STEP_FORMS and field not in ("claims",):
-            url += "#" + anchors.get(field, f"id_{field}")
-        found.append(Problem(step, index + 1, str(STEPS[index][1]), str(labels.get(field, field)), field_messages, url))
-    return sorted(found, key=lambda problem: problem.step_number)
-
-
-def _field_labels() -> dict[str, object]:
-    return {
-        **{name: field.label for name, field in ChallengeForm.base_fields.items()},
-        **{name: field.label for name, field in CarrierForm.base_fields.items()},
-        "claims": _("Selection criteria"),
-        "partners": _("Partners"),
-        "datasets": _("Datasets used"),
-    }
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    event: ApplicationEvent
-    field_labels: list[str]
-    until: datetime | None  # the last save of an editing session of several saves
-
-
-def _history(application: Application) -> list[HistoryLine]:
-    """The dossier's history, an editing session per line, each naming the fields it changed."""
-    labels = _field_labels()
-    lines = []
-    for event in application.events.select_related("actor"):
-        until = event.details.get("until")
-        lines.append(
-            HistoryLine(
-                event=event,
-                field_labels=[str(labels.get(field, field)) for field in event.details.get("fields", [])],
-                until=parse_datetime(until) if until and event.details.get("saves", 1) > 1 else None,
-            )
-        )
-    return lines
 
 
 def _step_context(application: Application, step: str) -> dict:
     index = STEP_NAMES.index(step)
-    steps_to_fix = {_step_of_field(field) for field in application_problems(application)}
+    steps_to_fix = {step_of_field(field) for field in application_problems(application)}
     if steps_to_fix:
         steps_to_fix.add("review")
     return {
@@ -305,7 +226,7 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
                 return redirect(application)
     context = {
         **_step_context(application, "review"),
-        "problems": _problems_to_fix(application, problems),
+        "problems": problems_to_fix(application, problems),
         "version": application.version,
         "is_open": application.call.is_open,
         "attachments": application.attachments.filter(removed_at__isnull=True),
@@ -321,7 +242,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "call": application.call,
         "submissions": application.submissions.all(),
-        "events": _history(application),
+        "events": history_lines(application),
         "attachments": application.attachments.filter(removed_at__isnull=True),
         "panels": [import_string(path)(request, application) for path in settings.APPLICATION_PANELS],
     }
