@@ -174,3 +174,24 @@ def test_the_whole_dossier_as_submitted_downloads_as_pdf_for_its_owner_only(
         assert partner.organisation in text
     client.force_login(other_applicant)
     assert client.get(url).status_code == 404
+
+
+def test_the_history_names_only_what_a_save_changed(client, draft, applicant, call):
+    services.application_update(
+        application=draft, user=applicant, expected_version=draft.version, changes={"title": "Défi", "trl": 3}
+    )
+    draft.refresh_from_db()
+    # The step's form sends every field; only the summary and the partners differ from what is saved.
+    services.application_update(
+        application=draft,
+        user=applicant,
+        expected_version=draft.version,
+        changes={
+            "title": "Défi",
+            "trl": 3,
+            "summary": "Nouveau résumé",
+            "themes": [],
+            "partners": [{"organisation": "Mila", "organisation_type": "research", "country": "CA", "role": ""}],
+        },
+    )
+    assert draft.events.get(kind="edited").details["fields"] == ["partners", "summary", "title", "trl"]

@@ -182,6 +182,7 @@ def application_update(
     if not bumped:
         raise StaleVersion()
     application.refresh_from_db()
+    changed = _changed_fields(application, changes)
 
     scalar_changes = {field: value for field, value in changes.items() if field in SCALAR_FIELDS}
     if "format" in changes:
@@ -212,8 +213,44 @@ def application_update(
             CriterionClaim(application=application, criterion=criterion, justification=justification)
             for criterion, justification in changes["claims"].items()
         )
-    _record_edit(application, user, sorted(changes), now)
+    _record_edit(application, user, changed, now)
     return application
+
+
+def _changed_fields(application: Application, changes: dict[str, Any]) -> list[str]:
+    """The fields whose value a save really changes: a step's form sends all its fields, the history names only
+    these. Read before the save; a relation is read only when the save touches it."""
+
+    def text(value: Any) -> Any:
+        return "" if value is None else value
+
+    changed = []
+    for field, value in changes.items():
+        if field in SCALAR_FIELDS:
+            current = getattr(application, field)
+            differs = (
+                (current != value)
+                if field in ("trl", "launched_on", "already_launched")
+                else (text(current) != text(value))
+            )
+        elif field == "format":
+            differs = application.format_id != (value.pk if value is not None else None)
+        elif field in ("themes", "domains"):
+            differs = set(getattr(application, field).values_list("pk", flat=True)) != {item.pk for item in value}
+        elif field == "partners":
+            keys = ("organisation", "organisation_type", "country", "role")
+            current_rows = [tuple(row[key] for key in keys) for row in application.partners.values(*keys)]
+            differs = current_rows != [tuple(text(row.get(key)) for key in keys) for row in value]
+        elif field == "datasets":
+            keys = ("name", "origin_country", "licence")
+            current_rows = [tuple(row[key] for key in keys) for row in application.datasets.values(*keys)]
+            differs = current_rows != [tuple(text(row.get(key)) for key in keys) for row in value]
+        else:  # claims
+            current_claims = dict(application.claims.values_list("criterion_id", "justification"))
+            differs = current_claims != {criterion.pk: justification for criterion, justification in value.items()}
+        if differs:
+            changed.append(field)
+    return sorted(changed)
 
 
 # Saves by the same person within this time of the previous one belong to one editing session (autosave saves
