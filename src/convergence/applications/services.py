@@ -217,6 +217,12 @@ def application_update(
     return application
 
 
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "partners": ("organisation", "organisation_type", "country", "role"),
+    "datasets": ("name", "origin_country", "licence"),
+}
+
+
 def _changed_fields(application: Application, changes: dict[str, Any]) -> list[str]:
     """The fields whose value a save really changes: a step's form sends all its fields, the history names only
     these. Read before the save; a relation is read only when the save touches it."""
@@ -237,13 +243,9 @@ def _changed_fields(application: Application, changes: dict[str, Any]) -> list[s
             differs = application.format_id != (value.pk if value is not None else None)
         elif field in ("themes", "domains"):
             differs = set(getattr(application, field).values_list("pk", flat=True)) != {item.pk for item in value}
-        elif field == "partners":
-            keys = ("organisation", "organisation_type", "country", "role")
-            current_rows = [tuple(row[key] for key in keys) for row in application.partners.values(*keys)]
-            differs = current_rows != [tuple(text(row.get(key)) for key in keys) for row in value]
-        elif field == "datasets":
-            keys = ("name", "origin_country", "licence")
-            current_rows = [tuple(row[key] for key in keys) for row in application.datasets.values(*keys)]
+        elif field in ROW_KEYS:
+            keys = ROW_KEYS[field]
+            current_rows = [tuple(row[key] for key in keys) for row in getattr(application, field).values(*keys)]
             differs = current_rows != [tuple(text(row.get(key)) for key in keys) for row in value]
         else:  # claims
             current_claims = dict(application.claims.values_list("criterion_id", "justification"))
