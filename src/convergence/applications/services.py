@@ -233,12 +233,7 @@ def _changed_fields(application: Application, changes: dict[str, Any]) -> list[s
     changed = []
     for field, value in changes.items():
         if field in SCALAR_FIELDS:
-            current = getattr(application, field)
-            differs = (
-                (current != value)
-                if field in ("trl", "launched_on", "already_launched")
-                else (text(current) != text(value))
-            )
+            differs = text(getattr(application, field)) != text(value)
         elif field == "format":
             differs = application.format_id != (value.pk if value is not None else None)
         elif field in ("themes", "domains"):
@@ -264,15 +259,13 @@ def _record_edit(application: Application, user, fields: list[str], now: datetim
     """One history line per editing session: which fields changed, how many saves, from which to which time.
     The application's row is locked by the version bump, so two saves cannot extend the same line at once."""
     last = application.events.order_by("-at", "-pk").first()
-    details = last.details if last is not None else {}
-    since = datetime.fromisoformat(details.get("until", last.at.isoformat())) if last is not None else None
     if (
         last is not None
         and last.kind == ApplicationEvent.Kind.EDITED
         and last.actor_id == user.pk
-        and since is not None
-        and now - since <= EDIT_SESSION_GAP
+        and now - datetime.fromisoformat(last.details.get("until", last.at.isoformat())) <= EDIT_SESSION_GAP
     ):
+        details = last.details
         last.details = {
             **details,
             "fields": sorted(set(details.get("fields", [])) | set(fields)),

@@ -40,9 +40,12 @@ from .selectors import applications_of_owner
 STEP_FORMS = {"challenge": ChallengeForm, "carrier": CarrierForm, "criteria": CriteriaForm}
 
 
-def _step_context(application: Application, step: str) -> dict:
+def _step_context(application: Application, step: str, problems: Mapping[str, Sequence[object]] | None = None) -> dict:
+    """`problems`: what the caller already knows is missing (the review step reads it once for both uses)."""
     index = STEP_NAMES.index(step)
-    steps_to_fix = {step_of_field(field) for field in application_problems(application)}
+    if problems is None:
+        problems = application_problems(application)
+    steps_to_fix = {step_of_field(field) for field in problems}
     if steps_to_fix:
         steps_to_fix.add("review")
     return {
@@ -225,7 +228,7 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
                 messages.success(request, message % {"number": submission.receipt_number})
                 return redirect(application)
     context = {
-        **_step_context(application, "review"),
+        **_step_context(application, "review", problems),
         "problems": problems_to_fix(application, problems),
         "version": application.version,
         "is_open": application.call.is_open,
