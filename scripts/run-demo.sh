@@ -14,8 +14,9 @@ $PY manage.py migrate --noinput
 $PY manage.py compilemessages -l fr >/dev/null 2>&1 || true
 $PY manage.py load_call calls/convergence-ia-2025.yaml --demo
 $PY manage.py create_demo_accounts
-$PY manage.py seed_demo --applications 40 --if-empty
-$PY manage.py seed_committee
+$PY manage.py seed_demo --if-empty
+# The committee has started an early review of the dossiers already submitted (reviewer1 has some to write).
+$PY manage.py seed_committee --early-review
 # A completed edition with the real 2024–2025 dates: labels, reports, results and the Summit programme.
 $PY manage.py seed_completed_edition calls/convergence-ia-2025.yaml --if-empty
 $PY manage.py seed_demo_competition --if-empty

@@ -17,8 +17,10 @@ DEMO_ACCOUNTS: list[dict] = [
         "preferred_language": "en",
     },
     *[
-        {"email": f"reviewer{n}@demo.test", "full_name": f"Reviewer {n}", "is_committee_member": True}
-        for n in range(1, 6)
+        {"email": f"reviewer{n}@demo.test", "full_name": name, "is_committee_member": True}
+        for n, name in enumerate(
+            ["Hélène Aubry", "Kwame Mensah", "Ingrid Sørensen", "Rachid Benali", "Claire Vautrin"], start=1
+        )
     ],
 ]
 

@@ -1,86 +1,50 @@
-"""Varied, realistic demo dossiers in French and English, made through the real services."""
+"""Demo dossiers written by hand (demo_dossiers/*.yaml), made through the real services.
+
+The same services as a real applicant's are used, then timestamps are set back so that the dossiers arrive
+over the weeks of the call as they do in a real programme (a few early, most in the last days)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+import unicodedata
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
+import yaml
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from faker import Faker
+from django.utils import timezone
 
 from convergence.accounts.models import User
+from convergence.accounts.services import DEMO_ACCOUNTS
 from convergence.calls.models import Call
 
 from . import services
-from .models import OrganisationType
+from .models import Application, ApplicationEvent, Submission
 
-# Countries from every continent, weighted towards those of the real programme.
-PARTNER_COUNTRIES = [
-    "FR",
-    "FR",
-    "FR",
-    "ET",
-    "CI",
-    "MA",
-    "SN",
-    "KE",
-    "NG",
-    "ZA",
-    "IN",
-    "JP",
-    "SG",
-    "KR",
-    "US",
-    "CA",
-    "BR",
-    "MX",
-    "CL",
-    "GB",
-    "PL",
-    "DK",
-    "DE",
-    "IT",
-    "ES",
-    "NL",
-    "AU",
-    "NZ",
-]
-SUBJECTS = {
-    "fr": [
-        (
-            "Détection précoce du paludisme par imagerie",
-            "diagnostic assisté par apprentissage profond sur frottis sanguins",
-        ),
-        ("Prévision des crues par IA frugale", "modèles légers de prévision hydrologique pour les collectivités"),
-        (
-            "Hackathon de traduction des langues africaines",
-            "corpus ouverts et modèles de traduction pour des langues peu dotées",
-        ),
-        ("Optimisation des tournées de bus à la demande", "optimisation en temps réel des mobilités rurales"),
-        ("Assistant pour l'inspection du travail", "priorisation des contrôles par analyse de signalements"),
-        ("Évaluation de la robustesse des modèles de langue", "banc d'essai ouvert d'attaques et de défenses"),
-        ("Restauration d'archives sonores du patrimoine", "débruitage et transcription d'enregistrements anciens"),
-        ("Suivi satellitaire de la déforestation", "segmentation d'images satellite et alertes aux communautés"),
-    ],
-    "en": [
-        ("Early sepsis prediction in intensive care", "explainable risk scores from bedside monitoring data"),
-        ("Open benchmark for energy-efficient inference", "measuring the carbon cost of model serving"),
-        ("AI tutor for vocational training", "adaptive exercises for workers changing jobs"),
-        ("Crop disease detection from smartphone photos", "a mobile model that works offline for smallholders"),
-        ("Traffic safety from dash-cam video", "detecting dangerous intersections from crowd-sourced video"),
-        ("Auditing hiring algorithms for bias", "a toolkit and competition for fair recruitment models"),
-        ("Multilingual misinformation detection", "shared task on claim verification across languages"),
-        ("Digital twin of a port's logistics", "reinforcement learning for berth and crane scheduling"),
-    ],
-}
+DOSSIERS_DIR = Path(__file__).resolve().parent / "demo_dossiers"
+POOLS = ("current", "edition")
 
 
-def _account(faker: Faker, index: int, language: str) -> User:
-    email = f"carrier{index:04d}@demo.test"
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": faker.name(), "preferred_language": language}
-    )
+@cache
+def demo_dossiers(pool: str) -> tuple[dict, ...]:
+    """The hand-written dossiers of one pool: "current" (the call open now) or "edition" (the completed one)."""
+    if pool not in POOLS:
+        raise ValueError(f"unknown demo pool {pool!r}")
+    with (DOSSIERS_DIR / f"{pool}.yaml").open(encoding="utf-8") as handle:
+        return tuple(yaml.safe_load(handle))
+
+
+def _email_of(name: str, cycle: int) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    local = ".".join(part for part in plain.replace("'", " ").split() if part.isalnum())
+    return f"{local}{f'.{cycle}' if cycle else ''}@demo.test"
+
+
+def _account(name: str, language: str, cycle: int) -> User:
+    email = _email_of(name, cycle)
+    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name, "preferred_language": language})
     if created:
         user.set_password("demo")
         user.save(update_fields=["password"])
@@ -88,66 +52,83 @@ def _account(faker: Faker, index: int, language: str) -> User:
     return user
 
 
+def _changes(dossier: dict, items: dict, user: User, cycle: int) -> dict:
+    """The dossier as an applicant's save sends it. Beyond the pool's size (benchmarks ask for hundreds),
+    the same texts come back with a numbered title."""
+    launched_on = dossier.get("launched_on")
+    return {
+        "title": dossier["title"] if not cycle else f"{dossier['title']} ({cycle + 1})",
+        "summary": dossier["summary"],
+        "description": dossier["description"].strip(),
+        "expected_results": dossier["expected_results"],
+        "themes": [items["themes"][code] for code in dossier["themes"]],
+        "domains": [items["domains"][code] for code in dossier["domains"] if code in items["domains"]],
+        "format": items["formats"].get(dossier["format"]) if dossier["format"] else None,
+        "trl": dossier["trl"],
+        "already_launched": launched_on is not None,
+        "launched_on": launched_on,
+        "carrier_name": dossier["carrier"]["name"],
+        "carrier_type": dossier["carrier"]["type"],
+        "carrier_country": dossier["carrier"]["country"],
+        "contact_name": user.full_name,
+        "contact_email": user.email,
+        "partners": [
+            {"organisation": name, "organisation_type": kind, "country": country, "role": role}
+            for name, kind, country, role in dossier["partners"]
+        ],
+        "datasets": [
+            {"name": name, "origin_country": country, "licence": licence}
+            for name, country, licence in dossier["datasets"]
+        ],
+        "claims": {items["criteria"][code]: text for code, text in dossier["claims"].items()},
+    }
+
+
+def _backdate(application: Application, created: datetime, submitted: datetime | None) -> None:
+    Application.objects.filter(pk=application.pk).update(created_at=created, updated_at=submitted or created)
+    ApplicationEvent.objects.filter(application=application, kind=ApplicationEvent.Kind.CREATED).update(at=created)
+    ApplicationEvent.objects.filter(application=application).exclude(kind=ApplicationEvent.Kind.CREATED).update(
+        at=submitted or created
+    )
+    if submitted is not None:
+        Application.objects.filter(pk=application.pk).update(submitted_at=submitted)
+        Submission.objects.filter(application=application).update(submitted_at=submitted)
+
+
+def _arrival_times(rng: random.Random, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """When a dossier was started and submitted: starts spread over the call, submissions late (as in
+    every call, most dossiers arrive in the last days)."""
+    span = (end - start).total_seconds()
+    created = start + timedelta(seconds=span * rng.betavariate(1.2, 1.6))
+    submitted = created + timedelta(seconds=(end - created).total_seconds() * rng.betavariate(2.5, 1.2))
+    return created, submitted
+
+
 @transaction.atomic
-def seed_demo_applications(*, call: Call, count: int, seed: int = 2024) -> dict[str, int]:
-    """Create `count` dossiers: about three quarters submitted, the rest drafts at various stages."""
+def seed_demo_applications(
+    *, call: Call, count: int, seed: int = 2024, pool: str = "current", arrivals_until: datetime | None = None
+) -> dict[str, int]:
+    """Create `count` dossiers from the pool, in order; drafts of the pool stay drafts. They arrive between the
+    call's opening and `arrivals_until` (by default now, or the deadline if it has passed)."""
     rng = random.Random(seed)
-    outcome = {"submitted": 0, "draft": 0}
+    dossiers = demo_dossiers(pool)
     items = services.call_items_by_code(call)
-    existing = call.applications.filter(owner__email__startswith="carrier").count()
-    for index in range(existing, existing + count):
-        language = "fr" if rng.random() < 0.6 else "en"
-        faker = Faker("fr_FR" if language == "fr" else "en_GB")
-        faker.seed_instance(seed + index)
-        user = _account(faker, index, language)
-        title, pitch = rng.choice(SUBJECTS[language])
-        country = rng.choice(PARTNER_COUNTRIES)
-        partners = [
-            {
-                "organisation": faker.company(),
-                "organisation_type": rng.choice(OrganisationType.values),
-                "country": rng.choice(PARTNER_COUNTRIES),
-                "role": faker.sentence(nb_words=6),
-            }
-            for _ in range(rng.randint(0, 4))
-        ]
-        criteria = rng.sample(list(items["criteria"].values()), rng.randint(1, len(items["criteria"])))
-        launched = rng.random() < 0.3
-        changes = {
-            "title": f"{title} — {faker.city()}",
-            "summary": f"{pitch.capitalize()}. {faker.paragraph(nb_sentences=3)}",
-            "description": "\n\n".join(faker.paragraphs(nb=4)),
-            "themes": rng.sample(list(items["themes"].values()), rng.randint(1, min(2, call.max_themes))),
-            "domains": rng.sample(list(items["domains"].values()), rng.randint(1, 2)) if items["domains"] else [],
-            "format": rng.choice(list(items["formats"].values())),
-            "trl": rng.randint(1, 9),
-            "already_launched": launched,
-            "launched_on": date(2024, 1, 1) + timedelta(days=rng.randint(0, 300)) if launched else None,
-            "expected_results": faker.paragraph(nb_sentences=2),
-            "carrier_name": faker.company(),
-            "carrier_type": rng.choice(OrganisationType.values),
-            "carrier_country": country,
-            "contact_name": user.full_name,
-            "contact_email": user.email,
-            "partners": partners,
-            "datasets": [
-                {
-                    "name": f"{faker.word().capitalize()} dataset",
-                    "origin_country": rng.choice(PARTNER_COUNTRIES),
-                    "licence": rng.choice(["CC-BY 4.0", "ODbL", "proprietary", "Etalab 2.0"]),
-                }
-                for _ in range(rng.randint(0, 2))
-            ],
-            "claims": {criterion: faker.paragraph(nb_sentences=2) for criterion in criteria},
-        }
-        if rng.random() < 0.25:
-            # An incomplete draft: some sections never filled in.
-            for field in rng.sample(["description", "expected_results", "carrier_name", "claims", "format"], 2):
-                changes[field] = {} if field == "claims" else (None if field == "format" else "")
-            services.application_create(call=call, user=user, changes=changes)
+    outcome = {"submitted": 0, "draft": 0}
+    window_end = arrivals_until or min(timezone.now(), call.closes_at)
+    staff = [spec["email"] for spec in DEMO_ACCOUNTS]
+    first = call.applications.exclude(owner__email__in=staff).count()
+    for index in range(first, first + count):
+        dossier = dossiers[index % len(dossiers)]
+        cycle = index // len(dossiers)
+        user = _account(dossier["contact"], dossier["language"], cycle)
+        application = services.application_create(call=call, user=user, changes=_changes(dossier, items, user, cycle))
+        created, submitted = _arrival_times(rng, call.opens_at, window_end)
+        if dossier.get("draft"):
+            _backdate(application, created, None)
             outcome["draft"] += 1
-        else:
-            application = services.application_create(call=call, user=user, changes=changes)
-            services.application_submit(application=application, user=user)
-            outcome["submitted"] += 1
+            continue
+        services.application_submit(application=application, user=user)
+        _backdate(application, created, submitted)
+        outcome["submitted"] += 1
     return outcome
+

@@ -12,7 +12,8 @@ from convergence.web.public_cache import public_content_changed
 from .models import Call, CallEvent, Criterion, Format, Milestone, PriorityDomain, Theme
 from .schema import CallDefinition, CallFileError, parse_call_definition
 
-DEMO_DAYS_BEFORE_DEADLINE = 10
+# Two days before the deadline: the demo shows a call in its busiest week, most dossiers still to come.
+DEMO_DAYS_BEFORE_DEADLINE = 2
 
 
 def demo_shift_days(definition: CallDefinition, *, today: date | None = None) -> int:

@@ -13,16 +13,18 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from reportlab.pdfgen import canvas
 
-from convergence.applications.demo import seed_demo_applications
-from convergence.applications.models import Submission
+from convergence.applications.demo import demo_dossiers, seed_demo_applications
+from convergence.applications.models import Application, ApplicationEvent, Submission
 from convergence.calls.models import Call
 from convergence.calls.services import call_load
 from convergence.labels import services as labels
 from convergence.labels.models import Label
 from convergence.review import services as selection
-from convergence.review.models import Decision, Eligibility, Selection
+from convergence.review.demo import seed_committee_round
+from convergence.review.models import Decision, Review, Selection, SelectionEvent
 
 from . import services, showcase
 from .models import ProgressReport
@@ -45,27 +47,44 @@ def _guidelines_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def _move_dossiers_in_time(call: Call, delta: timedelta) -> None:
+    """The dossiers were made while the edition was open in demo time; move them to its real weeks."""
+    for model, fields in (
+        (Application, ("created_at", "updated_at", "submitted_at")),
+        (Submission, ("submitted_at",)),
+        (ApplicationEvent, ("at",)),
+    ):
+        rows = model.objects.filter(**{"application__call" if model is not Application else "call": call})
+        rows.update(**{name: F(name) + delta for name in fields})
+
+
+def _committee_day_times(call: Call) -> None:
+    """The round happened on committee day (6 December 2024): reviews in the morning, decisions at 17:00."""
+    reviews = Review.objects.filter(assignment__application__call=call).order_by("pk")
+    morning = _paris(2024, 12, 6, 8)
+    for index, review in enumerate(reviews):
+        at = morning + timedelta(minutes=3 * index)
+        Review.objects.filter(pk=review.pk).update(submitted_at=at, updated_at=at)
+    events = SelectionEvent.objects.filter(call=call).order_by("pk")
+    for index, event in enumerate(events):
+        SelectionEvent.objects.filter(pk=event.pk).update(at=_paris(2024, 12, 6, 7, 30) + timedelta(seconds=40 * index))
+
+
 @transaction.atomic
 def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix: str, organiser, seed: int = 2025):
     rng = random.Random(seed)
     open_edition = call_load(text=text, source=source, demo=True, slug=slug, receipt_prefix=receipt_prefix)
-    seed_demo_applications(call=open_edition, count=30, seed=seed)
+    shifted_opening = open_edition.opens_at
+    seed_demo_applications(
+        call=open_edition, count=len(demo_dossiers("edition")), seed=seed, pool="edition",
+        arrivals_until=open_edition.closes_at,
+    )  # fmt: skip
     call = call_load(text=text, source=source, demo=False, slug=slug, receipt_prefix=receipt_prefix)
     Call.objects.filter(pk=call.pk).update(is_demo=False)
+    _move_dossiers_in_time(call, call.opens_at - shifted_opening)
 
-    for index, submission in enumerate(Submission.objects.filter(application__call=call).order_by("pk")):
-        submitted = _paris(2024, 11, 26) + timedelta(hours=5 * index + rng.randint(0, 4))
-        Submission.objects.filter(pk=submission.pk).update(submitted_at=min(submitted, _paris(2024, 12, 5, 23, 50)))
-
-    selection.eligibility_check(call=call, user=organiser)
-    eligible = [e.application for e in Eligibility.objects.filter(application__call=call).select_related("application")]
-    eligible = [application for application in eligible if application.eligibility.is_eligible]
-    rng.shuffle(eligible)
-    outcomes = ["labelled"] * LABELLED + ["waiting_list"] * 4
-    for application, outcome in zip(eligible, outcomes + ["not_selected"] * len(eligible), strict=False):
-        selection.decision_record(
-            application=application, user=organiser, outcome=outcome, rationale="Comité du 6 décembre 2024"
-        )
+    seed_committee_round(call=call, organiser=organiser, labelled=LABELLED, waiting=4, seed=seed)
+    _committee_day_times(call)
     # Past edition: the applicants were told at the time, so publishing now sends nothing.
     Decision.objects.filter(application__call=call).update(
         decided_at=_paris(2024, 12, 6, 17), notified_at=_paris(2024, 12, 6, 19)

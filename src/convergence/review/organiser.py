@@ -84,7 +84,7 @@ def eligibility_run(request: HttpRequest, slug: str) -> HttpResponse:
     call = _call(request, slug)
     _run(
         request,
-        lambda: services.eligibility_check(call=call, user=request.user),
+        lambda: services.eligibility_check(call=call, user=request.user, early=request.POST.get("early") == "1"),
         _("Eligibility checked: %(eligible)d eligible, %(ineligible)d not eligible."),
     )
     return redirect("review:eligibility", slug=slug)

@@ -121,9 +121,13 @@ def eligibility_reasons(call: Call, content: dict) -> list[str]:
 
 
 @transaction.atomic
-def eligibility_check(*, call: Call, user) -> dict[str, int]:
-    """Check every submitted dossier against the call's rules; an organiser's override is kept."""
-    if not call.has_closed:
+def eligibility_check(*, call: Call, user, early: bool = False) -> dict[str, int]:
+    """Check every submitted dossier against the call's rules; an organiser's override is kept.
+
+    Before the deadline only as an early review (asked for explicitly): the committee starts on the dossiers
+    already submitted, which their carriers may still revise (the committee reads the last submitted version);
+    the check runs again after the deadline for the others."""
+    if not call.has_closed and not early:
         raise ApplicationsStillOpen()
     now = timezone.now()
     counts = {"eligible": 0, "ineligible": 0}
@@ -134,7 +138,7 @@ def eligibility_check(*, call: Call, user) -> dict[str, int]:
             defaults={"is_eligible_by_rules": not reasons, "reasons": reasons, "checked_at": now},
         )
         counts["eligible" if eligibility.is_eligible else "ineligible"] += 1
-    record(call, user, "eligibility_checked", **counts)
+    record(call, user, "eligibility_checked", early=not call.has_closed, **counts)
     return counts
 
 
