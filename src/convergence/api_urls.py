@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("convergence.labels.api_urls")),
     path("", include("convergence.execution.api_urls")),
     path("", include("convergence.competitions.api_urls")),
+    path("", include("convergence.insights.api_urls")),
 ]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "convergence.labels",
     "convergence.execution",
     "convergence.competitions",
+    "convergence.insights",
 ]
 
 # Later stages add panels to the applicant's dossier page without the applications app importing them.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("convergence.labels.urls")),
     path("", include("convergence.execution.urls")),
     path("", include("convergence.competitions.urls")),
+    path("", include("convergence.insights.urls")),
     path("", include("convergence.web.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

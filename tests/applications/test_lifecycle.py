@@ -227,9 +227,10 @@ class TestDeadline:
             services.application_create(call=real_dates_call, user=applicant)
 
 
-def test_demo_call_is_open_now_and_closes_in_ten_days(call):
+def test_demo_call_is_open_now_and_closes_in_two_days(call):
     from django.utils import timezone
 
     assert call.is_open
     left = call.closes_at - timezone.now()
-    assert timedelta(days=9) < left < timedelta(days=11)
+    assert timedelta(days=1) < left < timedelta(days=3)
+    assert call.opens_at < timezone.now() - timedelta(days=7)  # a week of dossiers already in

@@ -50,8 +50,8 @@ class Visit:
 def _seed_programme() -> dict:
     call_command("load_call", str(CALL_FILE), "--demo", verbosity=0)
     call_command("create_demo_accounts", verbosity=0)
-    call_command("seed_demo", "--applications", "6", verbosity=0)
-    call_command("seed_committee", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_committee", "--early-review", verbosity=0)
     call_command("seed_completed_edition", str(CALL_FILE), verbosity=0)
     call_command("seed_demo_competition", verbosity=0)
     current = Call.objects.exclude(slug="convergence-ia-2024-2025").get()
@@ -133,6 +133,8 @@ def _visits(data: dict) -> list[Visit]:
         "review:assignments": ((current.slug,), organiser),
         "review:affinity": ((past.slug, data["reviewed"].pk), organiser),
         "review:meeting": ((past.slug,), organiser),
+        "insights:dashboard": ((current.slug,), organiser),
+        "insights:statistics": ((), None),
         "review:audit": ((past.slug,), organiser),
         "labels:manage": ((past.slug,), organiser),
         "labels:admin": ((label.identifier,), organiser),

@@ -37,14 +37,14 @@ def test_loading_twice_updates_in_place(real_dates_call):
     assert Call.objects.get().themes.count() == 5
 
 
-def test_demo_mode_puts_the_deadline_ten_days_ahead_keeping_the_wall_clock(db):
+def test_demo_mode_puts_the_deadline_two_days_ahead_keeping_the_wall_clock(db):
     call = call_load(text=CALL_FILE.read_text(encoding="utf-8"), demo=True, today=date(2026, 3, 20))
     closes = call.closes_at.astimezone(PARIS)
-    assert (closes.date(), closes.hour, closes.minute, closes.second) == (date(2026, 3, 30), 23, 59, 59)
+    assert (closes.date(), closes.hour, closes.minute, closes.second) == (date(2026, 3, 22), 23, 59, 59)
     assert call.is_demo
     # The other steps keep their distance to the deadline.
     committee = call.milestones.get(code="selection-committee").starts_at.astimezone(PARIS)
-    assert committee.date() == date(2026, 3, 31)
+    assert committee.date() == date(2026, 3, 23)
 
 
 @pytest.mark.parametrize(

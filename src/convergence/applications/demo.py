@@ -44,7 +44,9 @@ def _email_of(name: str, cycle: int) -> str:
 
 def _account(name: str, language: str, cycle: int) -> User:
     email = _email_of(name, cycle)
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name, "preferred_language": language})
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": name, "preferred_language": language}
+    )
     if created:
         user.set_password("demo")
         user.save(update_fields=["password"])
@@ -131,4 +133,3 @@ def seed_demo_applications(
         _backdate(application, created, submitted)
         outcome["submitted"] += 1
     return outcome
-

@@ -188,6 +188,7 @@ class ApplicationEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
         ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+        REMINDED = "reminded", _("Reminder sent")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -52,3 +52,30 @@ def send_receipt_email(self, submission_id: int) -> bool:
         logger.warning("receipt email for submission %s failed: %s", submission_id, error)
         raise self.retry(exc=error) from error
     return True
+
+
+@shared_task(acks_late=True)
+def send_draft_reminder(application_id: int) -> None:
+    """The organiser's reminder: the deadline, and what the draft still needs, in the owner's language."""
+    from .models import Application
+    from .presentation import field_labels
+    from .rules import application_problems
+
+    application = Application.objects.select_related("owner", "call").get(pk=application_id)
+    owner = application.owner
+    with override(owner.preferred_language or settings.LANGUAGE_CODE):
+        labels = field_labels()
+        missing = ", ".join(str(labels.get(field, field)) for field in sorted(application_problems(application)))
+        body = _(
+            "Hello,\n\nYour dossier “%(title)s” is still a draft and applications close on %(deadline)s.\n"
+            "Still to complete: %(missing)s.\nA draft that is not submitted by the deadline cannot be examined.\n"
+            "Finish it here: %(link)s\n\nThe Convergence team"
+        ) % {
+            "title": application.title or _("Untitled dossier"),
+            "deadline": readable_moment(
+                timezone.localtime(application.call.closes_at, application.call.tz), seconds=False
+            ),
+            "missing": missing or _("nothing: it only needs to be submitted"),
+            "link": settings.SITE_URL + application.get_absolute_url(),
+        }
+        EmailMessage(_("Your dossier is not submitted yet"), body, to=[owner.email]).send()

@@ -7,7 +7,6 @@ real dates and the timestamps are set back to when those steps happened in the r
 from __future__ import annotations
 
 import io
-import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -72,7 +71,6 @@ def _committee_day_times(call: Call) -> None:
 
 @transaction.atomic
 def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix: str, organiser, seed: int = 2025):
-    rng = random.Random(seed)
     open_edition = call_load(text=text, source=source, demo=True, slug=slug, receipt_prefix=receipt_prefix)
     shifted_opening = open_edition.opens_at
     seed_demo_applications(

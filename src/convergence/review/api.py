@@ -4,8 +4,11 @@ decisions) and applicants (their published decision). Same services and permissi
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +19,7 @@ from convergence.calls.models import Call
 from . import services
 from .access import access_assignment_for_member, member_can_read, require_organiser
 from .models import Assignment, Decision, Eligibility, Review
-from .selectors import latest_content, published_decision, ranking, review_of, reviews_visible_to_member
+from .selectors import MEETING_VIEWS, latest_content, published_decision, ranking, review_of, reviews_visible_to_member
 from .solver import AssignmentInfeasible
 
 
@@ -188,13 +191,16 @@ class AssignmentRunApi(APIView):
 
 
 class RankingOutput(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True, help_text="null until the dossier has a submitted review")
     application = serializers.IntegerField(source="application.pk")
     title = serializers.CharField(source="content.title")
     reviews = serializers.SerializerMethodField()
     mean = serializers.FloatField(allow_null=True)
     calibrated = serializers.FloatField(allow_null=True)
+    uncertainty = serializers.FloatField(allow_null=True, help_text="standard error of the reviews' mean")
+    spread = serializers.FloatField(allow_null=True, help_text="highest minus lowest review score")
     disagreement = serializers.BooleanField()
+    unranked_reason = serializers.CharField()
     decision = serializers.CharField(source="decision.outcome", allow_null=True, default=None)
 
     def get_reviews(self, row) -> int:
@@ -202,11 +208,23 @@ class RankingOutput(serializers.Serializer):
 
 
 class RankingApi(APIView):
-    @extend_schema(responses=RankingOutput(many=True), summary="Eligible dossiers ranked by calibrated score")
+    @extend_schema(
+        responses=RankingOutput(many=True),
+        summary="Eligible dossiers ranked by calibrated score",
+        parameters=[
+            OpenApiParameter(
+                "view", OpenApiTypes.STR, enum=list(MEETING_VIEWS), description="all, disputed, undecided"
+            ),
+            *[OpenApiParameter(key, OpenApiTypes.STR) for key in ("theme", "format", "domain", "country")],
+        ],
+    )
     def get(self, request, slug: str):
         call = _organiser_call(request, slug)
         filters = {key: request.query_params.get(key, "") for key in ("theme", "format", "domain", "country")}
-        return Response(RankingOutput(ranking(call, filters=filters), many=True).data)
+        view = request.query_params.get("view", "all")
+        if view not in MEETING_VIEWS:
+            raise ValidationError({"view": [_("Choose one of: %(views)s.") % {"views": ", ".join(MEETING_VIEWS)}]})
+        return Response(RankingOutput(ranking(call, filters=filters, view=view), many=True).data)
 
 
 class DecisionSerializer(serializers.Serializer):

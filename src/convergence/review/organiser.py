@@ -18,7 +18,16 @@ from .access import require_organiser
 from .exports import decisions_table, reviews_table, table_response
 from .forms import AffinityForm, AssignForm, DecisionForm, InviteForm, OverrideForm, SettingsForm
 from .models import Assignment, CommitteeMember, Eligibility, SelectionEvent
-from .selectors import committee, latest_content, ranking, review_progress, selection_for, submitted_applications
+from .selectors import (
+    MEETING_VIEWS,
+    committee,
+    latest_content,
+    ranking,
+    review_progress,
+    reviews_side_by_side,
+    selection_for,
+    submitted_applications,
+)
 from .solver import AssignmentInfeasible
 
 
@@ -193,25 +202,50 @@ def affinity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee's table: one row per dossier; the chosen dossier's reviews side by side, and its decision."""
     call = _call(request, slug)
     if request.method == "POST":
         application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
         form = DecisionForm(request.POST)
+        query = request.GET.copy()
         if form.is_valid():
             _run(
                 request,
                 lambda: services.decision_record(application=application, user=request.user, **form.cleaned_data),
                 _("Decision recorded."),
             )
+            if request.POST.get("then") and request.POST["then"].isdigit():
+                query["dossier"] = request.POST["then"]
         else:
             messages.error(request, _("Choose a decision."))
-        return redirect(f"{request.path}?{request.GET.urlencode()}#dossier-{application.pk}")
+        return redirect(f"{request.path}?{query.urlencode()}#panel")
     filters = {key: request.GET.get(key, "") for key in ("theme", "format", "domain", "country")}
+    view = request.GET.get("view", "all")
+    view = view if view in MEETING_VIEWS else "all"
+    rows = ranking(call, filters=filters, view=view, with_ineligible=True)
+    chosen = request.GET.get("dossier", "")
+    current = next((row for row in rows if str(row.application.pk) == chosen), None)
+    following = None
+    if current is not None:
+        later = rows[rows.index(current) + 1 :]
+        following = next((row for row in later if row.eligible and row.decision is None), None)
+    query = request.GET.copy()
+    query.pop("dossier", None)
     context = {
         "call": call,
         "selection": selection_for(call),
-        "rows": ranking(call, filters=filters),
+        "rows": rows,
+        "current": current,
+        "following": following,
+        "comparison": reviews_side_by_side(call, current.reviews) if current else [],
         "filters": filters,
+        "view": view,
+        "query": query.urlencode(),
+        "counts": {
+            "ranked": sum(1 for row in rows if row.rank),
+            "disputed": sum(1 for row in rows if row.disagreement),
+            "undecided": sum(1 for row in rows if row.eligible and row.decision is None),
+        },
         "progress": review_progress(call),
         "decision_form": DecisionForm(),
     }

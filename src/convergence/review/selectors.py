@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from convergence.applications.models import Application
+from convergence.applications.models import Application, Submission
+from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 
 from .calibration import calibrated_scores
-from .models import Assignment, CommitteeMember, Decision, Review, Selection
+from .models import Assignment, CommitteeMember, Decision, Eligibility, Review, Selection
 
 # Reviewers diverge when their scores (0–4) are this far apart, or when one says "label" and another "no".
 DISAGREEMENT_SPREAD = 1.5
@@ -63,9 +68,14 @@ class RankedDossier:
     reviews: list[Review] = field(default_factory=list)
     mean: float | None = None
     calibrated: float | None = None
+    # Standard error of the mean of the reviews' scores: how far the committee could be from its own view.
+    uncertainty: float | None = None
+    spread: float | None = None
     disagreement: bool = False
     decision: Decision | None = None
-    rank: int = 0
+    eligible: bool = True
+    eligibility_overridden: bool = False
+    rank: int | None = None
 
     @property
     def recommendations(self) -> dict[str, int]:
@@ -74,37 +84,88 @@ class RankedDossier:
             counts[review.recommendation] = counts.get(review.recommendation, 0) + 1
         return counts
 
+    @property
+    def unranked_reason(self) -> str:
+        """Why a dossier has no rank: said on the page rather than left to a dash."""
+        if not self.eligible:
+            return _("not eligible")
+        return _("no submitted review yet") if self.rank is None else ""
 
-def ranking(call: Call, *, filters: dict[str, str] | None = None) -> list[RankedDossier]:
-    """Eligible dossiers by calibrated score (best first), with their submitted reviews side by side."""
-    applications = {a.pk: a for a in eligible_applications(call)}
+
+MEETING_VIEWS = ("all", "disputed", "undecided")
+
+
+def ranking(
+    call: Call, *, filters: dict[str, str] | None = None, view: str = "all", with_ineligible: bool = False
+) -> list[RankedDossier]:
+    """Eligible dossiers by calibrated score, best first, with their submitted reviews side by side.
+
+    Only reviewed dossiers are ranked; the others follow, unranked, so that a dossier nobody has read never
+    appears above one the committee has scored. With `with_ineligible`, the dossiers found not eligible close
+    the list (the meeting shows them; they cannot be decided)."""
+    eligibilities = {
+        e.application_id: e
+        for e in Eligibility.objects.filter(application__call=call, application__status=Application.Status.SUBMITTED)
+    }
+    applications = {
+        a.pk: a
+        for a in submitted_applications(call).order_by("pk")
+        if a.pk in eligibilities and (with_ineligible or eligibilities[a.pk].is_eligible)
+    }
+    contents = _latest_contents(list(applications))
     reviews = (
         Review.objects.filter(assignment__application__in=list(applications), status=Review.Status.SUBMITTED)
         .select_related("assignment__member__user")
         .order_by("assignment__member__pk")
     )
-    rows = {pk: RankedDossier(application=a, content=latest_content(a)) for pk, a in applications.items()}
+    rows = {pk: RankedDossier(application=a, content=contents.get(pk, {})) for pk, a in applications.items()}
     triples = []
     for review in reviews:
         rows[review.assignment.application_id].reviews.append(review)
         if review.total is not None:
             triples.append((review.assignment.application_id, review.assignment.member_id, review.total))
-    calibrated, _bias = calibrated_scores(triples)
+    eligible_pks = {pk for pk in applications if eligibilities[pk].is_eligible}
+    calibrated, _bias = calibrated_scores(t for t in triples if t[0] in eligible_pks)
     decisions = {d.application_id: d for d in Decision.objects.filter(application__in=list(applications))}
     for pk, row in rows.items():
+        row.eligible = eligibilities[pk].is_eligible
+        row.eligibility_overridden = eligibilities[pk].override is not None
         totals = [r.total for r in row.reviews if r.total is not None]
-        row.mean = sum(totals) / len(totals) if totals else None
-        row.calibrated = calibrated.get(pk)
+        if totals:
+            row.mean = sum(totals) / len(totals)
+            row.spread = max(totals) - min(totals)
+            if len(totals) > 1:
+                row.uncertainty = statistics.stdev(totals) / math.sqrt(len(totals))
+        row.calibrated = calibrated.get(pk) if row.eligible else None
         recommendations = {r.recommendation for r in row.reviews}
         row.disagreement = bool(totals) and (
-            max(totals) - min(totals) >= DISAGREEMENT_SPREAD
+            (row.spread or 0) >= DISAGREEMENT_SPREAD
             or {Review.Recommendation.LABEL, Review.Recommendation.NO} <= recommendations
         )
         row.decision = decisions.get(pk)
-    ordered = sorted(rows.values(), key=lambda r: (r.calibrated is None, -(r.calibrated or 0), r.application.pk))
-    for index, row in enumerate(ordered, start=1):
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (not r.eligible, r.calibrated is None, -(r.calibrated or 0), r.application.pk),
+    )
+    for index, row in enumerate((r for r in ordered if r.calibrated is not None), start=1):
         row.rank = index
-    return [row for row in ordered if _matches(row, filters or {})]
+    return [row for row in ordered if _matches(row, filters or {}) and _in_view(row, view)]
+
+
+def _latest_contents(application_ids: list[int]) -> dict[int, dict]:
+    """The last submitted version of each dossier, in one query."""
+    contents: dict[int, dict] = {}
+    for submission in Submission.objects.filter(application__in=application_ids).order_by("application", "number"):
+        contents[submission.application_id] = submission.content
+    return contents
+
+
+def _in_view(row: RankedDossier, view: str) -> bool:
+    if view == "disputed":
+        return row.disagreement
+    if view == "undecided":
+        return row.eligible and row.decision is None
+    return True
 
 
 def _matches(row: RankedDossier, filters: dict[str, str]) -> bool:
@@ -147,3 +208,41 @@ def published_decision(application: Application) -> Decision | None:
     if selection is None:
         return None
     return Decision.objects.filter(application=application).first()
+
+
+ASSESSMENT_LABELS = {
+    "met": gettext_lazy("met"),
+    "partly": gettext_lazy("partly met"),
+    "not_met": gettext_lazy("not met"),
+}
+
+
+@dataclass(frozen=True)
+class ComparisonLine:
+    """One line of the reviews side by side: a criterion (or the implementation) across reviewers."""
+
+    label: str
+    cells: list[dict]
+
+
+def reviews_side_by_side(call: Call, reviews: list[Review]) -> list[ComparisonLine]:
+    lines = []
+    for criterion in call.criteria.all():
+        cells = []
+        for review in reviews:
+            entry = review.criteria.get(criterion.code, {})
+            cells.append(
+                {
+                    "score": entry.get("score"),
+                    "assessment": ASSESSMENT_LABELS.get(entry.get("assessment", ""), ""),
+                    "text": entry.get("justification", ""),
+                }
+            )
+        lines.append(ComparisonLine(label=localize(criterion.name), cells=cells))
+    lines.append(
+        ComparisonLine(
+            label=_("Implementation"),
+            cells=[{"score": r.implementation_score, "assessment": "", "text": ""} for r in reviews],
+        )
+    )
+    return lines

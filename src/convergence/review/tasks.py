@@ -56,3 +56,15 @@ def notify_decision(decision_id: int) -> bool:
         }
         send_mail(_("Decision on your dossier"), body, None, [owner.email])
     return True
+
+
+@shared_task(acks_late=True)
+def send_review_reminder(member_id: int) -> None:
+    member = CommitteeMember.objects.select_related("user", "call").get(pk=member_id)
+    to_do = member.assignments.exclude(review__status="submitted").count()
+    with override(member.user.preferred_language or settings.LANGUAGE_CODE):
+        body = _(
+            "Hello,\n\n%(count)d of the dossiers assigned to you for “%(call)s” still await your review.\n"
+            "Your reviews: %(link)s\n\nThe Convergence team"
+        ) % {"count": to_do, "call": localize(member.call.title), "link": settings.SITE_URL + reverse("review:home")}
+        send_mail(_("Reviews awaited by the committee"), body, None, [member.user.email])

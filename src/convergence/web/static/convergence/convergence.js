@@ -112,8 +112,43 @@
     });
   }
 
+  // Sortable tables: a header with data-sort ("number" or "text") becomes a button; cells may give data-sort-value.
+  // Empty values stay last whatever the direction; the header says the order to screen readers (aria-sort).
+  function setUpSortableTable(table) {
+    table.querySelectorAll("th[data-sort]").forEach(function (header) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cv-sort-button";
+      while (header.firstChild) { button.appendChild(header.firstChild); }
+      header.appendChild(button);
+      button.addEventListener("click", function () {
+        var column = Array.prototype.indexOf.call(header.parentNode.children, header);
+        var ascending = header.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th[aria-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var numeric = header.dataset.sort === "number";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        function value(row) {
+          var cell = row.cells[column];
+          var raw = cell.dataset.sortValue !== undefined ? cell.dataset.sortValue : cell.textContent.trim();
+          if (raw === "") { return null; }
+          return numeric ? parseFloat(raw) : raw.toLocaleLowerCase();
+        }
+        rows.sort(function (a, b) {
+          var x = value(a), y = value(b);
+          if (x === null || y === null) { return (x === null) - (y === null); }
+          var order = numeric ? x - y : x.localeCompare(y);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     makeWideTablesFocusable();
+    document.querySelectorAll("table[data-sortable]").forEach(setUpSortableTable);
     document.querySelectorAll(".cv-no-js-only").forEach(function (element) { element.hidden = true; });
     document.querySelectorAll("[data-formset]").forEach(setUpFormset);
     window.addEventListener("resize", makeWideTablesFocusable);

@@ -1,0 +1,95 @@
+"""The dashboard's figures and how each is drawn: one registry, so the page, the CSV, the chart files and the API
+always show the same numbers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from matplotlib.figure import Figure
+
+from convergence.calls.models import Call
+
+from . import charts, selectors
+from .selectors import Table
+
+
+def call_tables(call: Call) -> dict[str, Table]:
+    contents = selectors.submitted_contents(call)
+    tables = [
+        selectors.applications_over_time(call),
+        *selectors.distributions(contents),
+        selectors.countries(contents),
+        selectors.international_pairs(contents),
+        selectors.missing_most_often(selectors.drafts_at_risk(call)),
+        selectors.committee_progress(call),
+        selectors.disagreements(call),
+    ]
+    return {table.key: table for table in tables}
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    table: str
+    draw: Callable[[Call, Table], Figure]
+    description: object  # the chart's text alternative says what it shows; the table beside it gives the numbers
+
+
+def _bars(call: Call, table: Table) -> Figure:
+    return charts.bar_chart([(str(row[0]), int(row[1])) for row in table.rows], xlabel=table.columns[-1])
+
+
+def _timeline(call: Call, table: Table) -> Figure:
+    series = [
+        (table.columns[column], [(row[0], row[column]) for row in table.rows if row[column] != ""])
+        for column in range(1, len(table.columns))
+    ]
+    return charts.timeline_chart(
+        series,
+        deadline=timezone.localdate(call.closes_at),
+        deadline_label=_("deadline"),
+        ylabel=_("Dossiers (cumulative)"),
+    )
+
+
+def _map(call: Call, table: Table) -> Figure:
+    return charts.world_map({row[0]: row[4] for row in table.rows}, label=_("Carriers and partners"))
+
+
+def _spreads(call: Call, table: Table) -> Figure:
+    return charts.spread_chart(selectors.score_spreads(call), xlabel=_("Review score (0–4); red mark: mean"))
+
+
+CHARTS: dict[str, ChartSpec] = {
+    "timeline": ChartSpec(
+        "timeline", _timeline, gettext_lazy("Cumulative drafts started and dossiers submitted per day.")
+    ),
+    "themes": ChartSpec("themes", _bars, gettext_lazy("Submitted dossiers per theme.")),
+    "domains": ChartSpec("domains", _bars, gettext_lazy("Submitted dossiers per priority domain.")),
+    "formats": ChartSpec("formats", _bars, gettext_lazy("Submitted dossiers per format.")),
+    "criteria": ChartSpec("criteria", _bars, gettext_lazy("Criteria claimed with a justification.")),
+    "trl": ChartSpec("trl", _bars, gettext_lazy("Submitted dossiers per technology readiness level.")),
+    "carrier_types": ChartSpec("carrier_types", _bars, gettext_lazy("Carrier organisations by type.")),
+    "countries": ChartSpec(
+        "countries", _map, gettext_lazy("World map shaded by the number of carriers and partners per country.")
+    ),
+    "missing": ChartSpec("missing", _bars, gettext_lazy("Sections most often missing in the drafts at risk.")),
+    "scores": ChartSpec("committee", _spreads, gettext_lazy("Each member's review scores, with their mean.")),
+}
+
+
+def chart_bytes(call: Call, key: str, fmt: str, table: Table) -> bytes:
+    """The chart file, cached on its data: the same numbers in the same language draw the same picture."""
+    digest = hashlib.sha256(repr((call.pk, key, fmt, get_language(), table.rows)).encode()).hexdigest()[:24]
+    cache_key = f"insights:chart:{digest}"
+    image = cache.get(cache_key)
+    if image is None:
+        figure = CHARTS[key].draw(call, table)
+        image = charts.render(figure, fmt)
+        cache.set(cache_key, image, 600)
+    return image

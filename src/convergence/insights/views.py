@@ -1,0 +1,162 @@
+"""The organisers' dashboard of a call (page, CSV, chart files, reminders) and the public statistics page."""
+
+from __future__ import annotations
+
+import csv
+
+from csp.decorators import csp
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from convergence.applications.access import user_is_organiser
+from convergence.applications.exports import spreadsheet_safe
+from convergence.applications.reminders import draft_reminders_send
+from convergence.calls.models import Call
+from convergence.review.reminders import review_reminders_send
+
+from . import public, selectors
+from .dashboard import CHARTS, call_tables, chart_bytes
+from .selectors import Table
+
+# Matplotlib's SVG styles its shapes inline; the file is an image (no script can run in it).
+CHART_POLICY = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
+CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def _organiser_call(request: HttpRequest, slug: str) -> Call:
+    if not user_is_organiser(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Call, slug=slug)
+
+
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    tables = call_tables(call)
+    at_risk = selectors.drafts_at_risk(call)
+    context = {
+        "call": call,
+        "tables": tables,
+        "figures": {
+            key: _figure(
+                tables[spec.table],
+                spec.description,
+                reverse("insights:chart", args=[slug, key, "svg"]),
+                reverse("insights:chart", args=[slug, key, "png"]),
+                reverse("insights:csv", args=[slug, spec.table]),
+            )
+            for key, spec in CHARTS.items()
+        },
+        "at_risk": at_risk,
+        "unreminded": sum(1 for draft in at_risk if draft.reminded_at is None),
+        "late_members": sum(1 for row in tables["committee"].rows if row[3]),
+        "previous": selectors.previous_edition(call),
+        "totals": {
+            "submitted": len(selectors.submitted_contents(call)),
+            "drafts": call.applications.filter(status="draft").count(),
+            "countries": len(tables["countries"].rows),
+        },
+    }
+    context["coverage"] = [
+        context["figures"][key] for key in ("themes", "domains", "formats", "criteria", "trl", "carrier_types")
+    ]
+    return render(request, "insights/dashboard.html", context)
+
+
+def _figure(table: Table, description: object, svg: str, png: str, csv_url: str) -> dict:
+    return {"table": table, "description": str(description), "svg": svg, "png": png, "csv": csv_url}
+
+
+def table_csv(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # spreadsheets open UTF-8 accents correctly with the mark
+    writer = csv.writer(response)
+    writer.writerow(table.columns)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in table.rows)
+    return response
+
+
+@require_GET
+def dashboard_csv(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    tables = call_tables(call)
+    if key not in tables:
+        raise Http404
+    return table_csv(tables[key], f"{call.slug}-{key}")
+
+
+@require_GET
+@csp(CHART_POLICY)
+def dashboard_chart(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    if key not in CHARTS:
+        raise Http404
+    table = call_tables(call)[CHARTS[key].table]
+    response = HttpResponse(chart_bytes(call, key, fmt, table), content_type=CHART_TYPES[fmt])
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{call.slug}-{key}.{fmt}"'
+    return response
+
+
+@require_POST
+def remind_drafts(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    drafts = [draft.application for draft in selectors.drafts_at_risk(call)]
+    sent = draft_reminders_send(call=call, user=request.user, applications=drafts)
+    messages.success(request, _("Reminder sent to %(count)d owners of drafts at risk.") % {"count": sent})
+    return redirect("insights:dashboard", slug=slug)
+
+
+@require_POST
+def remind_reviewers(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _organiser_call(request, slug)
+    sent = review_reminders_send(call=call, user=request.user)
+    messages.success(request, _("Reminder sent to %(count)d committee members.") % {"count": sent})
+    return redirect("insights:dashboard", slug=slug)
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    edition = public.completed_edition()
+    tables = public.edition_tables(edition) if edition else {}
+    figures = {
+        key: _figure(
+            tables[key],
+            CHARTS[key].description,
+            reverse("insights:statistics_chart", args=[key, "svg"]),
+            reverse("insights:statistics_chart", args=[key, "png"]),
+            reverse("insights:statistics_csv", args=[key]),
+        )
+        for key in public.PUBLIC_CHARTS
+        if edition
+    }
+    labelled = sum(row[2] for row in tables["countries"].rows) if edition else 0
+    context = {"edition": edition, "figures": figures, "labelled": labelled}
+    return render(request, "insights/statistics.html", context)
+
+
+@require_GET
+@csp(CHART_POLICY)
+def statistics_chart(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    edition = public.completed_edition()
+    if edition is None or key not in public.PUBLIC_CHARTS:
+        raise Http404
+    tables = public.edition_tables(edition)
+    return HttpResponse(
+        chart_bytes(edition, key, fmt, tables[public.PUBLIC_CHARTS[key]]), content_type=CHART_TYPES[fmt]
+    )
+
+
+@require_GET
+def statistics_csv(request: HttpRequest, key: str) -> HttpResponse:
+    edition = public.completed_edition()
+    tables = public.edition_tables(edition) if edition else {}
+    if key not in tables:
+        raise Http404
+    return table_csv(tables[key], f"{edition.slug}-{key}")

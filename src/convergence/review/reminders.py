@@ -1,0 +1,30 @@
+"""Reminding committee members whose reviews are late: once per member and call, recorded in the round's trail."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from convergence.calls.models import Call
+
+from .events import record
+from .models import CommitteeMember, SelectionEvent
+from .selectors import review_progress
+
+
+@transaction.atomic
+def review_reminders_send(*, call: Call, user) -> int:
+    """E-mail each member with reviews still to submit (after commit), unless already reminded. Returns how many."""
+    from .tasks import send_review_reminder
+
+    CommitteeMember.objects.select_for_update().filter(call=call).exists()  # one organiser at a time
+    already = set(
+        SelectionEvent.objects.filter(call=call, kind="review_reminder_sent").values_list("member_id", flat=True)
+    )
+    sent = 0
+    for progress in review_progress(call):
+        if not progress.is_late or progress.member.pk in already:
+            continue
+        record(call, user, "review_reminder_sent", member=progress.member, to_do=progress.assigned - progress.submitted)
+        transaction.on_commit(lambda pk=progress.member.pk: send_review_reminder.delay(pk))
+        sent += 1
+    return sent
