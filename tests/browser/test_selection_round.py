@@ -68,9 +68,12 @@ def test_selection_round(browser, live_server, call):
     # The organiser records and publishes the decision.
     context, page = log_in(browser, live_server, organiser.email)
     page.goto(f"{live_server.url}/selection/{call.slug}/meeting/")
-    page.get_by_text("2 évaluations").wait_for()
+    row = page.locator(f"#dossier-{application.pk}")
+    assert row.locator("td").first.inner_text() == "1"  # ranked: it has reviews
+    row.get_by_role("link").click()  # the reviews side by side, and the decision
+    page.get_by_role("table", name="Évaluations côte à côte").wait_for()
     page.get_by_label("Labellisé").check(force=True)
-    page.fill(f"#rationale-{application.pk}", "Unanimité du comité.")
+    page.fill("#rationale", "Unanimité du comité.")
     page.get_by_role("button", name="Enregistrer la décision").click()
     page.get_by_text("Décision enregistrée.").wait_for()
     page.get_by_role("button", name="Publier les décisions et prévenir les porteurs").click()

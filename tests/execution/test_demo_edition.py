@@ -4,7 +4,6 @@ import pytest
 from django.utils.html import escape
 
 from convergence.accounts.services import DEMO_ACCOUNTS
-
 from convergence.execution.demo import seed_completed_edition
 from convergence.execution.models import ProgressReport, ShowcaseSlot
 from convergence.labels.models import Label

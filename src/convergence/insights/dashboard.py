@@ -85,7 +85,7 @@ CHARTS: dict[str, ChartSpec] = {
 
 def chart_bytes(call: Call, key: str, fmt: str, table: Table) -> bytes:
     """The chart file, cached on its data: the same numbers in the same language draw the same picture."""
-    digest = hashlib.sha256(repr((call.pk, key, fmt, get_language(), table.rows)).encode()).hexdigest()[:24]
+    digest = hashlib.sha256(repr((call.pk, key, fmt, get_language(), table)).encode()).hexdigest()[:24]
     cache_key = f"insights:chart:{digest}"
     image = cache.get(cache_key)
     if image is None:

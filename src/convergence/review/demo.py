@@ -78,7 +78,7 @@ def review_data(*, call: Call, content: dict, quality: float, language: str, rng
             score = _clamp(quality + rng.gauss(0, 0.5))
             justification = rng.choice(texts["justifications"][language][criterion.code][_level(score)])
         else:
-            score = _clamp(min(quality - 1.2, 2) + rng.gauss(0, 0.4))
+            score = min(1, _clamp(quality - 1.5 + rng.gauss(0, 0.4)))  # an unclaimed criterion is not met
             justification = texts["justifications"][language][criterion.code]["unclaimed"]
         assessment = {"high": "met", "mid": "partly", "low": "not_met"}[_level(score)]
         criteria[criterion.code] = {"assessment": assessment, "score": score, "justification": justification}
