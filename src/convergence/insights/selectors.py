@@ -156,8 +156,13 @@ def international_pairs(contents: list[dict]) -> Table:
 @dataclass(frozen=True)
 class DraftAtRisk:
     application: Application
-    missing: list[str]
+    missing: list[str]  # field names, as application_problems gives them
     reminded_at: object
+
+    @property
+    def missing_labels(self) -> list[str]:
+        labels = field_labels()
+        return [str(labels.get(field, field)) for field in self.missing]
 
 
 def drafts_at_risk(call: Call) -> list[DraftAtRisk]:

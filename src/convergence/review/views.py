@@ -22,7 +22,11 @@ from .selectors import latest_content, review_of, reviews_visible_to_member, sel
 
 @login_required
 def committee_home(request: HttpRequest) -> HttpResponse:
-    memberships = CommitteeMember.objects.filter(user=request.user.pk).select_related("call")
+    memberships = (
+        CommitteeMember.objects.filter(user=request.user.pk)
+        .select_related("call", "call__selection")
+        .order_by("-call__closes_at")
+    )
     rows = []
     for member in memberships:
         assignments = member.assignments.select_related("application").order_by("pk")
