@@ -18,19 +18,41 @@ from convergence.calls.models import Call
 from . import charts, selectors
 from .selectors import Table
 
+COVERAGE = ("themes", "domains", "formats", "criteria", "trl", "carrier_types")
 
-def call_tables(call: Call) -> dict[str, Table]:
-    contents = selectors.submitted_contents(call)
-    tables = [
-        selectors.applications_over_time(call),
-        *selectors.distributions(contents),
-        selectors.countries(contents),
-        selectors.international_pairs(contents),
-        selectors.missing_most_often(selectors.drafts_at_risk(call)),
-        selectors.committee_progress(call),
-        selectors.disagreements(call),
-    ]
-    return {table.key: table for table in tables}
+
+def call_tables(
+    call: Call, keys: frozenset[str] | None = None, *, at_risk: list[selectors.DraftAtRisk] | None = None
+) -> dict[str, Table]:
+    """The dashboard's tables, or only those asked for (a chart file needs one: it computes no other)."""
+
+    def wanted(*names: str) -> bool:
+        return keys is None or bool(keys & set(names))
+
+    contents: list[dict] | None = None
+
+    def submitted() -> list[dict]:
+        nonlocal contents
+        if contents is None:
+            contents = selectors.submitted_contents(call)
+        return contents
+
+    tables: list[Table] = []
+    if wanted("timeline"):
+        tables.append(selectors.applications_over_time(call))
+    if wanted(*COVERAGE):
+        tables.extend(selectors.distributions(submitted()))
+    if wanted("countries"):
+        tables.append(selectors.countries(submitted()))
+    if wanted("pairs"):
+        tables.append(selectors.international_pairs(submitted()))
+    if wanted("missing"):
+        tables.append(selectors.missing_most_often(selectors.drafts_at_risk(call) if at_risk is None else at_risk))
+    if wanted("committee"):
+        tables.append(selectors.committee_progress(call))
+    if wanted("disagreements"):
+        tables.append(selectors.disagreements(call))
+    return {table.key: table for table in tables if keys is None or table.key in keys}
 
 
 @dataclass(frozen=True)

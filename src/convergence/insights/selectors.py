@@ -171,7 +171,7 @@ def drafts_at_risk(call: Call) -> list[DraftAtRisk]:
         return []
     drafts = (
         Application.objects.filter(call=call, status=Application.Status.DRAFT, submissions__isnull=True)
-        .select_related("owner", "call", "format")
+        .select_related("owner", "format")
         .prefetch_related("themes", "domains", "partners", "claims")
         .order_by("created_at")
     )
@@ -182,6 +182,7 @@ def drafts_at_risk(call: Call) -> list[DraftAtRisk]:
     )
     at_risk = []
     for draft in drafts:
+        draft.call = call  # the rules read the call; joining it would decode its definition on every row
         problems = application_problems(draft)
         if problems:
             at_risk.append(DraftAtRisk(draft, sorted(problems), reminded.get(draft.pk)))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from convergence.applications.access import user_is_organiser
 from convergence.applications.exports import spreadsheet_safe
+from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
 from convergence.calls.models import Call
 from convergence.review.reminders import review_reminders_send
@@ -37,8 +38,8 @@ def _organiser_call(request: HttpRequest, slug: str) -> Call:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     call = _organiser_call(request, slug)
-    tables = call_tables(call)
     at_risk = selectors.drafts_at_risk(call)
+    tables = call_tables(call, at_risk=at_risk)
     context = {
         "call": call,
         "tables": tables,
@@ -57,7 +58,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "late_members": sum(1 for row in tables["committee"].rows if row[3]),
         "previous": selectors.previous_edition(call),
         "totals": {
-            "submitted": len(selectors.submitted_contents(call)),
+            "submitted": call.applications.filter(status=Application.Status.SUBMITTED).count(),
             "drafts": call.applications.filter(status="draft").count(),
             "countries": len(tables["countries"].rows),
         },
@@ -85,7 +86,7 @@ def table_csv(table: Table, filename: str) -> HttpResponse:
 @require_GET
 def dashboard_csv(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     call = _organiser_call(request, slug)
-    tables = call_tables(call)
+    tables = call_tables(call, frozenset([key]))
     if key not in tables:
         raise Http404
     return table_csv(tables[key], f"{call.slug}-{key}")
@@ -97,7 +98,7 @@ def dashboard_chart(request: HttpRequest, slug: str, key: str, fmt: str) -> Http
     call = _organiser_call(request, slug)
     if key not in CHARTS:
         raise Http404
-    table = call_tables(call)[CHARTS[key].table]
+    table = call_tables(call, frozenset([CHARTS[key].table]))[CHARTS[key].table]
     response = HttpResponse(chart_bytes(call, key, fmt, table), content_type=CHART_TYPES[fmt])
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{call.slug}-{key}.{fmt}"'

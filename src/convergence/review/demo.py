@@ -191,9 +191,11 @@ def seed_early_review(*, call: Call, organiser: User, seed: int = 2026) -> dict[
     seed_demo_committee(call=call, inviter=organiser)
     if Assignment.objects.filter(application__call=call).exists():
         return {"assignments": 0, "reviews": 0}
-    services.eligibility_check(call=call, user=organiser, early=True)
+    counts = services.eligibility_check(call=call, user=organiser, early=True)
+    members = CommitteeMember.objects.filter(call=call).count()
+    max_load = max(8, -(-2 * counts["eligible"] // max(members, 1)))  # enough room for two reviews each
     services.selection_settings_update(
-        call=call, user=organiser, reviewers_per_dossier=2, min_load=2, max_load=8, fairness_first=False
+        call=call, user=organiser, reviewers_per_dossier=2, min_load=2, max_load=max_load, fairness_first=False
     )
     summary = services.assignment_run(call=call, user=organiser)
     started = Assignment.objects.filter(

@@ -112,6 +112,8 @@ def ranking(
         for a in submitted_applications(call).order_by("pk")
         if a.pk in eligibilities and (with_ineligible or eligibilities[a.pk].is_eligible)
     }
+    for application in applications.values():
+        application.call = call  # for its reference; joining the call would decode its definition on every row
     contents = _latest_contents(list(applications))
     reviews = (
         Review.objects.filter(assignment__application__in=list(applications), status=Review.Status.SUBMITTED)
