@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 
 from convergence.calls.models import Call
@@ -26,6 +28,6 @@ def draft_reminders_send(*, call: Call, user, applications: list[Application]) -
         if application.pk in already:
             continue
         ApplicationEvent.objects.create(application=application, actor=user, kind=ApplicationEvent.Kind.REMINDED)
-        transaction.on_commit(lambda pk=application.pk: send_draft_reminder.delay(pk))
+        transaction.on_commit(partial(send_draft_reminder.delay, application.pk))
         sent += 1
     return sent

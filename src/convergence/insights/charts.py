@@ -8,7 +8,9 @@ from datetime import date, timedelta
 
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .worldmap import country_shapes
 
@@ -42,7 +44,7 @@ def bar_chart(rows: list[tuple[str, int]], *, xlabel: str) -> Figure:
     bars = axes.barh(labels, [value for _, value in rows], color=BLUE_FRANCE, height=0.6)
     axes.bar_label(bars, padding=3, fontsize=9)
     axes.set_xlabel(xlabel, fontsize=9)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     _tidy(axes)
     return figure
 
@@ -56,19 +58,20 @@ def timeline_chart(
     for index, (label, points) in enumerate(series):
         if points:
             axes.step(
-                [d for d, _ in points], [v for _, v in points], where="post", label=label,
+                date2num([d for d, _ in points]), [v for _, v in points], where="post", label=label,
                 color=PALETTE[index] if index < 2 else GREY, linestyle="--" if index >= 2 else "-", linewidth=2,
                 marker="o" if len(points) < 4 else None,
             )  # fmt: skip
     days = [d for _, points in series for d, _ in points]
     if days:
-        axes.set_xlim(min(days), max([*days, deadline] if deadline else days) + timedelta(days=1))
+        axes.set_xlim(date2num(min(days)), date2num(max([*days, deadline] if deadline else days) + timedelta(days=1)))
     if deadline is not None:
-        axes.axvline(deadline, color=RED_MARIANNE, linewidth=1.2)
-        axes.annotate(deadline_label, (deadline, 1), xycoords=("data", "axes fraction"), fontsize=8,
+        axes.axvline(date2num(deadline), color=RED_MARIANNE, linewidth=1.2)
+        axes.annotate(deadline_label, (date2num(deadline), 1), xycoords=("data", "axes fraction"), fontsize=8,
                       color=RED_MARIANNE, ha="right", va="top", rotation=90)  # fmt: skip
     axes.set_ylabel(ylabel, fontsize=9)
     axes.legend(fontsize=8, frameon=False, loc="upper left")
+    axes.xaxis_date()
     figure.autofmt_xdate()
     _tidy(axes)
     return figure

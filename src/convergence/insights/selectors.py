@@ -93,14 +93,12 @@ def _counted(key: str, title: str, label: str, counter: Counter) -> Table:
 
 
 def distributions(contents: list[dict]) -> list[Table]:
-    themes, domains, formats, criteria, levels, carriers = (
-        Counter(),
-        Counter(),
-        Counter(),
-        Counter(),
-        Counter(),
-        Counter(),
-    )
+    themes: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
+    criteria: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    carriers: Counter[str] = Counter()
     carrier_types = dict(OrganisationType.choices)
     for content in contents:
         themes.update(localize(t["name"]) for t in content.get("themes", []))
@@ -128,7 +126,8 @@ def distributions(contents: list[dict]) -> list[Table]:
 
 def countries(contents: list[dict]) -> Table:
     """Carriers and partners by country (a dossier counts once per country it involves as partner)."""
-    carriers, partners = Counter(), Counter()
+    carriers: Counter[str] = Counter()
+    partners: Counter[str] = Counter()
     for content in contents:
         if content.get("carrier_country"):
             carriers[content["carrier_country"]] += 1

@@ -161,7 +161,7 @@ def seed_committee_round(*, call: Call, organiser: User, labelled: int, waiting:
     texts = demo_reviews()
     order = list(texts["strengths"])
     for row in ranking(call):
-        if row.calibrated is None:
+        if row.rank is None:
             continue
         outcome = (
             Decision.Outcome.LABELLED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 
 from convergence.calls.models import Call
@@ -25,6 +27,6 @@ def review_reminders_send(*, call: Call, user) -> int:
         if not progress.is_late or progress.member.pk in already:
             continue
         record(call, user, "review_reminder_sent", member=progress.member, to_do=progress.assigned - progress.submitted)
-        transaction.on_commit(lambda pk=progress.member.pk: send_review_reminder.delay(pk))
+        transaction.on_commit(partial(send_review_reminder.delay, progress.member.pk))
         sent += 1
     return sent
