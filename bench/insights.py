@@ -12,31 +12,16 @@ Usage: python bench/insights.py [--repeat R] [--dossiers N]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "convergence.settings"
-os.environ["CONVERGENCE_DEMO"] = "1"
-os.environ["CONVERGENCE_VAR_DIR"] = tempfile.mkdtemp(prefix="convergence-insights-")
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-if os.environ.get("DATABASE_URL"):
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{parts.path.lstrip('/') or 'convergence'}_insights"
-    import psycopg
+sys.path.insert(0, str(ROOT / "bench"))
+from throwaway import use_throwaway_platform  # noqa: E402
 
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+use_throwaway_platform("insights", eager_tasks=True)
 
 import django  # noqa: E402
 

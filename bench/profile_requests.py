@@ -11,32 +11,16 @@ Usage: python bench/profile_requests.py [--repeat R] [--profile] [--catalogue N]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "convergence.settings"
-os.environ["CONVERGENCE_DEMO"] = "1"
-os.environ["CONVERGENCE_VAR_DIR"] = tempfile.mkdtemp(prefix="convergence-profile-")
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)  # tasks go to the broker, as in production
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-if os.environ.get("DATABASE_URL"):
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{parts.path.lstrip('/') or 'convergence'}_profile"
-    import psycopg
+from throwaway import use_throwaway_platform  # noqa: E402
 
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+use_throwaway_platform("profile", eager_tasks=False)
 
 import django  # noqa: E402
 

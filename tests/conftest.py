@@ -127,3 +127,22 @@ def pytest_sessionfinish(session, exitstatus):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None and reporter.stats.get("skipped"):
             session.exitstatus = 1
+
+
+@pytest.fixture
+def completed_edition(db, organiser):
+    """The demo's completed edition (its whole committee round, labels, reports and programme), seeded with the
+    demo committee's accounts as create_demo_accounts makes them."""
+    from convergence.accounts.services import DEMO_ACCOUNTS
+    from convergence.execution.demo import seed_completed_edition
+
+    for spec in DEMO_ACCOUNTS:
+        if spec["email"].startswith("reviewer"):
+            make_user(spec["email"], full_name=spec["full_name"], is_committee_member=True)
+    return seed_completed_edition(
+        text=CALL_FILE.read_text(encoding="utf-8"),
+        source=str(CALL_FILE),
+        slug="convergence-ia-2024-2025",
+        receipt_prefix="CIA-24E",
+        organiser=organiser,
+    )

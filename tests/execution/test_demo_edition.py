@@ -1,38 +1,14 @@
-from pathlib import Path
-
-import pytest
 from django.utils.html import escape
 
-from convergence.accounts.services import DEMO_ACCOUNTS
-from convergence.execution.demo import seed_completed_edition
 from convergence.execution.models import ProgressReport, ShowcaseSlot
 from convergence.labels.models import Label
 from convergence.review.calibration import calibrated_scores
 from convergence.review.models import Conflict, Review
 from convergence.review.selectors import ranking
-from tests.conftest import make_user
-
-CALL_FILE = Path(__file__).resolve().parents[2] / "calls" / "convergence-ia-2025.yaml"
 
 
-@pytest.fixture
-def demo_reviewers(db):
-    """The demo committee's accounts, as create_demo_accounts makes them."""
-    return [
-        make_user(spec["email"], full_name=spec["full_name"], is_committee_member=True)
-        for spec in DEMO_ACCOUNTS
-        if spec["email"].startswith("reviewer")
-    ]
-
-
-def test_completed_edition_fills_every_public_page(call, organiser, demo_reviewers, client, mailoutbox):
-    edition = seed_completed_edition(
-        text=CALL_FILE.read_text(encoding="utf-8"),
-        source=str(CALL_FILE),
-        slug="convergence-ia-2024-2025",
-        receipt_prefix="CIA-24E",
-        organiser=organiser,
-    )
+def test_completed_edition_fills_every_public_page(call, completed_edition, client, mailoutbox):
+    edition = completed_edition
     assert edition.closes_at.year == 2024 and call.closes_at.year > 2024
     labels = Label.objects.filter(call=edition)
     assert labels.count() == 12
@@ -55,14 +31,8 @@ def test_completed_edition_fills_every_public_page(call, organiser, demo_reviewe
     assert escape(first.payload["title"]) in client.get("/programme/").content.decode()
 
 
-def test_completed_edition_has_a_whole_committee_round(call, organiser, demo_reviewers):
-    edition = seed_completed_edition(
-        text=CALL_FILE.read_text(encoding="utf-8"),
-        source=str(CALL_FILE),
-        slug="convergence-ia-2024-2025",
-        receipt_prefix="CIA-24E",
-        organiser=organiser,
-    )
+def test_completed_edition_has_a_whole_committee_round(call, completed_edition):
+    edition = completed_edition
     rows = ranking(edition)
     assert rows and all(len(row.reviews) == 3 for row in rows)
     assert [row.rank for row in rows] == list(range(1, len(rows) + 1))

@@ -120,3 +120,29 @@ def test_dashboard_page_csv_charts_and_api_agree(call, three_dossiers, organiser
     api = client.get(f"/api/v1/calls/{call.slug}/insights/").json()
     countries = next(table for table in api if table["key"] == "countries")
     assert ["FR", "France", 1, 1, 2] in countries["rows"]
+
+
+def test_committee_progress_reviews_per_dossier_and_score_spreads(assigned, organiser):
+    from convergence.review import services as selection
+    from convergence.review.models import Assignment
+    from tests.review.conftest import complete_review
+
+    call = assigned["call"]
+    first = assigned["applications"][0]
+    reviewed = list(Assignment.objects.filter(application=first).select_related("member__user"))
+    for assignment, score in zip(reviewed, (4, 1), strict=True):
+        selection.review_save(
+            assignment=assignment, user=assignment.member.user, data=complete_review(call, score), submit=True
+        )
+    tables = call_tables(call)
+    progress = {row[0]: row[1:] for row in tables["committee"].rows}
+    total_assigned = Assignment.objects.filter(application__call=call).count()
+    assert sum(row[0] for row in progress.values()) == total_assigned
+    assert sum(row[1] for row in progress.values()) == 2
+    for assignment, score in zip(reviewed, (4.0, 1.0), strict=True):
+        name = assignment.member.user.full_name or assignment.member.user.email
+        assert progress[name][3:] == (score, score, score)  # mean, lowest, highest of one review
+    assert dict(tables["reviews_per_dossier"].rows) == {0: len(assigned["applications"]) - 1, 2: 1}
+    assert [row[0] for row in tables["disagreements"].rows] == [first.reference]
+    spreads = dict(selectors.score_spreads(call))
+    assert sorted(score for scores in spreads.values() for score in scores) == [1.0, 4.0]

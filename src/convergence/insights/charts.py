@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, Normalize
-from matplotlib.dates import date2num
+from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -50,7 +50,12 @@ def bar_chart(rows: list[tuple[str, int]], *, xlabel: str) -> Figure:
 
 
 def timeline_chart(
-    series: list[tuple[str, list[tuple[date, int]]]], *, deadline: date | None, deadline_label: str, ylabel: str
+    series: list[tuple[str, list[tuple[date, int]]]],
+    *,
+    deadline: date | None,
+    deadline_label: str,
+    ylabel: str,
+    day_format: str = "%d/%m",
 ) -> Figure:
     """Cumulative curves; the deadline as a red vertical line."""
     figure = _figure()
@@ -72,6 +77,7 @@ def timeline_chart(
     axes.set_ylabel(ylabel, fontsize=9)
     axes.legend(fontsize=8, frameon=False, loc="upper left")
     axes.xaxis_date()
+    axes.xaxis.set_major_formatter(DateFormatter(day_format))
     figure.autofmt_xdate()
     _tidy(axes)
     return figure

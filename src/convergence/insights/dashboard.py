@@ -50,6 +50,8 @@ def call_tables(
         tables.append(selectors.missing_most_often(selectors.drafts_at_risk(call) if at_risk is None else at_risk))
     if wanted("committee"):
         tables.append(selectors.committee_progress(call))
+    if wanted("reviews_per_dossier"):
+        tables.append(selectors.reviews_per_dossier(call))
     if wanted("disagreements"):
         tables.append(selectors.disagreements(call))
     return {table.key: table for table in tables if keys is None or table.key in keys}
@@ -73,6 +75,7 @@ def _timeline(call: Call, table: Table) -> Figure:
     ]
     return charts.timeline_chart(
         series,
+        day_format="%d/%m" if (get_language() or "fr").startswith("fr") else "%d %b",
         deadline=timezone.localdate(call.closes_at),
         deadline_label=_("deadline"),
         ylabel=_("Dossiers (cumulative)"),

@@ -18,7 +18,7 @@ from convergence.applications.presentation import field_labels
 from convergence.applications.rules import application_problems
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
-from convergence.review.models import Review
+from convergence.review.models import Assignment, Review
 from convergence.review.selectors import committee, ranking, review_progress
 
 # A draft is at risk when the deadline is this close and the dossier still cannot be submitted.
@@ -213,6 +213,23 @@ def committee_progress(call: Call) -> Table:
         )
     columns = [_("Member"), _("Assigned"), _("Submitted"), _("To do"), _("Mean score"), _("Lowest"), _("Highest")]
     return Table("committee", _("Committee progress"), columns, rows)
+
+
+def reviews_per_dossier(call: Call) -> Table:
+    """How many dossiers have 0, 1, 2… submitted reviews: the round's progress seen from the dossiers."""
+    assigned = Counter(
+        Assignment.objects.filter(application__call=call).values_list("application_id", flat=True).iterator()
+    )
+    submitted = Counter(
+        Review.objects.filter(assignment__application__call=call, status=Review.Status.SUBMITTED)
+        .values_list("assignment__application_id", flat=True)
+        .iterator()
+    )
+    per_dossier = Counter(submitted.get(pk, 0) for pk in assigned)
+    rows = [(count, per_dossier[count]) for count in sorted(per_dossier)]
+    return Table(
+        "reviews_per_dossier", _("Submitted reviews per assigned dossier"), [_("Reviews"), _("Dossiers")], rows
+    )
 
 
 def member_scores(call: Call) -> dict[int, list[float]]:
