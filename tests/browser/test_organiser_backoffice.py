@@ -29,7 +29,10 @@ def test_organiser_filters_the_list(page, live_server, call):
     page.fill("#id_password", "correct horse battery")
     page.get_by_role("button", name=re.compile("Connexion|connecter", re.I)).click()
     page.get_by_role("link", name="Back-office").click()
-    page.wait_for_url(re.compile("/backoffice/calls/convergence-ia-2025/"))
+    page.wait_for_url(re.compile("/backoffice/calls/convergence-ia-2025/insights/"))  # where the call stands
+    assert page.locator('[data-figure="submitted"]').inner_text() == "1"
+    page.get_by_role("link", name="Dossiers", exact=True).click()
+    page.wait_for_url(re.compile("/backoffice/calls/convergence-ia-2025/$"))
     assert page.locator("#result-count").inner_text() == "2 dossiers correspondent."
 
     page.select_option("#id_domain", "mobility")

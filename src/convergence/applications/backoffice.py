@@ -114,4 +114,5 @@ def backoffice_home(request: HttpRequest) -> HttpResponse:
     call = call_current()
     if call is None:
         raise Http404
-    return redirect("applications:backoffice", slug=call.slug)
+    # Organisers land on where their call stands; the dossiers are one click away.
+    return redirect("insights:dashboard", slug=call.slug)

@@ -25,6 +25,7 @@ SECTION_BY_VIEW = {
     "labels:catalogue": "catalogue",
     "labels:catalogue_detail": "catalogue",
     "labels:open_data": "catalogue",
+    "insights:statistics": "catalogue",
     "labels:verify": "catalogue",
     "execution:results": "catalogue",
     "execution:programme": "programme",
@@ -44,6 +45,7 @@ SECTION_BY_NAMESPACE = {
     "labels": "backoffice",
     "execution": "backoffice",
     "competitions": "competitions",
+    "insights": "backoffice",
 }
 SECTION_BY_URL_NAME = {"home": "call", "api-docs": "api"}
 
