@@ -146,3 +146,11 @@ def test_committee_progress_reviews_per_dossier_and_score_spreads(assigned, orga
     assert [row[0] for row in tables["disagreements"].rows] == [first.reference]
     spreads = dict(selectors.score_spreads(call))
     assert sorted(score for scores in spreads.values() for score in scores) == [1.0, 4.0]
+
+
+def test_anonymous_visitor_is_sent_to_log_in_and_an_unknown_call_is_not_found(call, client, organiser):
+    response = client.get(f"/backoffice/calls/{call.slug}/insights/")
+    assert response.status_code == 302 and "/accounts/login/?next=" in response["Location"]
+    client.force_login(organiser)
+    assert client.get("/backoffice/calls/no-such-call/insights/").status_code == 404
+    assert client.get("/api/v1/calls/no-such-call/insights/").status_code == 404

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from convergence.applications.access import user_is_organiser
-from convergence.calls.models import Call
+from convergence.calls.access import access_call_for_organiser
 
 from .dashboard import call_tables
 
@@ -25,9 +22,7 @@ class TableOutput(serializers.Serializer):
 class CallInsightsApi(APIView):
     @extend_schema(responses=TableOutput(many=True), summary="Where a call stands: the dashboard's tables")
     def get(self, request, slug: str):
-        if not user_is_organiser(request.user):
-            raise PermissionDenied
-        call = get_object_or_404(Call, slug=slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         tables = [
             {"key": t.key, "title": t.title, "columns": [str(c) for c in t.columns], "rows": [list(r) for r in t.rows]}
             for t in call_tables(call).values()

@@ -7,18 +7,16 @@ from typing import Any
 
 from csp.decorators import csp
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.applications.access import user_is_organiser
 from convergence.applications.exports import spreadsheet_safe
 from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
-from convergence.calls.models import Call
+from convergence.calls.access import access_call_for_organiser
 from convergence.review.reminders import review_reminders_send
 
 from . import public, selectors
@@ -30,15 +28,9 @@ CHART_POLICY = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-def _organiser_call(request: HttpRequest, slug: str) -> Call:
-    if not user_is_organiser(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Call, slug=slug)
-
-
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     at_risk = selectors.drafts_at_risk(call)
     tables = call_tables(call, at_risk=at_risk)
     context: dict[str, Any] = {
@@ -86,7 +78,7 @@ def table_csv(table: Table, filename: str) -> HttpResponse:
 
 @require_GET
 def dashboard_csv(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     tables = call_tables(call, frozenset([key]))
     if key not in tables:
         raise Http404
@@ -96,7 +88,7 @@ def dashboard_csv(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @require_GET
 @csp(CHART_POLICY)  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 def dashboard_chart(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     if key not in CHARTS:
         raise Http404
     table = call_tables(call, frozenset([CHARTS[key].table]))[CHARTS[key].table]
@@ -108,7 +100,7 @@ def dashboard_chart(request: HttpRequest, slug: str, key: str, fmt: str) -> Http
 
 @require_POST
 def remind_drafts(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     drafts = [draft.application for draft in selectors.drafts_at_risk(call)]
     sent = draft_reminders_send(call=call, user=request.user, applications=drafts)
     messages.success(request, _("Reminder sent to %(count)d owners of drafts at risk.") % {"count": sent})
@@ -117,7 +109,7 @@ def remind_drafts(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def remind_reviewers(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     sent = review_reminders_send(call=call, user=request.user)
     messages.success(request, _("Reminder sent to %(count)d committee members.") % {"count": sent})
     return redirect("insights:dashboard", slug=slug)
