@@ -6,11 +6,12 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from convergence.calls.access import access_call_for_organiser
 from convergence.calls.models import Call
 from convergence.calls.selectors import call_current
 
@@ -52,15 +53,9 @@ class FilterForm(forms.Form):
         return BackofficeFilters(**{name: value or "" for name, value in self.cleaned_data.items()})
 
 
-def _organiser_call(request: HttpRequest, slug: str) -> Call:
-    if not user_is_organiser(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Call, slug=slug)
-
-
 @require_GET
 def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     form = FilterForm(request.GET or None, call=call)
     applications = applications_for_backoffice(call=call, filters=form.filters())
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
@@ -79,7 +74,7 @@ def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def backoffice_export(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
-    call = _organiser_call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     form = FilterForm(request.GET or None, call=call)
     applications = applications_for_backoffice(call=call, filters=form.filters()).prefetch_related("submissions")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.accounts.access import user_is_organiser
-
+from .access import access_call_for_organiser
 from .models import Call
 from .selectors import call_timeline, call_to_show
 from .services import CallAlreadyClosed, call_close_now
@@ -49,9 +47,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def call_close(request: HttpRequest, slug: str) -> HttpResponse:
-    if not user_is_organiser(request.user):
-        raise PermissionDenied
-    call = get_object_or_404(Call, slug=slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     try:
         call_close_now(call=call, user=request.user)
     except CallAlreadyClosed:

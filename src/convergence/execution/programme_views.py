@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from convergence.accounts.access import require_organiser
 from convergence.applications.errors import ApplicationError
+from convergence.calls.access import access_call_for_organiser
 from convergence.calls.models import Call
-from convergence.labels.access import require_organiser
 
 from . import showcase
 from .forms import SessionForm, SlotForm
@@ -19,8 +20,7 @@ from .models import ShowcaseSlot
 
 
 def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    require_organiser(request.user)
-    call = get_object_or_404(Call, slug=slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     # Times typed and shown in the call's own zone (the Summit's), whatever the server's.
     with timezone.override(call.tz):
         return _programme_manage(request, call)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.accounts.access import user_is_organiser
+from convergence.accounts.access import require_organiser, user_is_organiser
 from convergence.calls.models import Call
-from convergence.labels.access import access_label_for_carrier, require_organiser
+from convergence.labels.access import access_label_for_carrier
 from convergence.labels.selectors import label_verification
 from convergence.web.feedback import attempt
 

@@ -37,8 +37,3 @@ def kit_files_for(*, user, label: Label) -> list[KitFile]:
     if not (label.is_valid or user_is_organiser(user)):
         return []
     return list(KitFile.objects.filter(call=label.call, removed_at__isnull=True))
-
-
-def require_organiser(user) -> None:
-    if not user_is_organiser(user):
-        raise PermissionDenied

@@ -12,11 +12,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from convergence.accounts.access import user_is_organiser
+from convergence.accounts.access import require_organiser, user_is_organiser
 from convergence.applications.models import Application
 
 from . import services
-from .access import access_kit_file, access_label_for_carrier, kit_files_for, require_organiser
+from .access import access_kit_file, access_label_for_carrier, kit_files_for
 from .certificate import certificate_pdf
 from .models import Label
 from .selectors import CatalogueFilters, catalogue, label_verification, public_entry

@@ -10,13 +10,14 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from convergence.accounts.access import require_organiser
 from convergence.applications.models import Application
-from convergence.calls.models import Call
+from convergence.calls.access import access_call_for_organiser
 from convergence.review.models import Decision
 from convergence.web.feedback import attempt
 
 from . import services, signing
-from .access import access_kit_file, access_label_for_carrier, kit_files_for, require_organiser
+from .access import access_kit_file, access_label_for_carrier, kit_files_for
 from .certificate import certificate_pdf
 from .forms import KitUploadForm, PublicFieldsForm, RevokeForm
 from .models import KitDownload, KitFile, Label
@@ -24,8 +25,7 @@ from .selectors import label_verification, public_entry
 
 
 def labels_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    require_organiser(request.user)
-    call = get_object_or_404(Call, slug=slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     upload = KitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and upload.is_valid():
         attempt(
@@ -57,8 +57,7 @@ def labels_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def labels_award(request: HttpRequest, slug: str) -> HttpResponse:
-    require_organiser(request.user)
-    call = get_object_or_404(Call, slug=slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     attempt(
         request,
         lambda: services.labels_award_selected(call=call, user=request.user),

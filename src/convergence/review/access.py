@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from convergence.applications.access import user_is_organiser
 from convergence.applications.models import Application
 
 from .conflicts import member_is_conflicted
@@ -48,8 +47,3 @@ def access_assignment_for_member(*, user, assignment_id: int) -> Assignment:
         raise Http404
     access_application_for_member(user=user, application_id=assignment.application_id)
     return assignment
-
-
-def require_organiser(user) -> None:
-    if not user_is_organiser(user):
-        raise PermissionDenied

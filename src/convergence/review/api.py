@@ -12,12 +12,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from convergence.accounts.access import require_organiser
 from convergence.applications.access import access_application_for_owner
 from convergence.applications.models import Application
-from convergence.calls.models import Call
+from convergence.calls.access import access_call_for_organiser
 
 from . import services
-from .access import access_assignment_for_member, member_can_read, require_organiser
+from .access import access_assignment_for_member, member_can_read
 from .models import Assignment, Decision, Eligibility, Review
 from .selectors import MEETING_VIEWS, latest_content, published_decision, ranking, review_of, reviews_visible_to_member
 from .solver import AssignmentInfeasible
@@ -114,11 +115,6 @@ class MemberReviewApi(APIView):
         return Response(ReviewOutput(review).data)
 
 
-def _organiser_call(request, slug: str) -> Call:
-    require_organiser(request.user)
-    return get_object_or_404(Call, slug=slug)
-
-
 class EligibilityOutput(serializers.Serializer):
     application = serializers.IntegerField(source="application_id")
     is_eligible = serializers.BooleanField()
@@ -131,7 +127,7 @@ class EligibilityOutput(serializers.Serializer):
 class EligibilityApi(APIView):
     @extend_schema(responses=EligibilityOutput(many=True), summary="Eligibility of the submitted dossiers")
     def get(self, request, slug: str):
-        call = _organiser_call(request, slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         return Response(
             EligibilityOutput(
                 Eligibility.objects.filter(application__call=call).order_by("application_id"), many=True
@@ -142,7 +138,7 @@ class EligibilityApi(APIView):
         request=None, responses=EligibilityOutput(many=True), summary="Check eligibility (after the deadline)"
     )
     def post(self, request, slug: str):
-        call = _organiser_call(request, slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         services.eligibility_check(call=call, user=request.user)
         return self.get(request, slug)
 
@@ -156,7 +152,7 @@ class EligibilityOverrideApi(APIView):
         summary="Confirm or override a dossier's eligibility, with a rationale",
     )
     def post(self, request, slug: str, application_id: int):
-        call = _organiser_call(request, slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         application = get_object_or_404(Application, pk=application_id, call=call)
         payload: serializers.Serializer = serializers.Serializer(data=request.data)
         payload.fields["eligible"] = serializers.BooleanField()
@@ -179,7 +175,7 @@ class AssignmentRunApi(APIView):
         summary="Assign reviewers optimally",
     )
     def post(self, request, slug: str):
-        call = _organiser_call(request, slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         try:
             summary = services.assignment_run(call=call, user=request.user)
         except AssignmentInfeasible as error:
@@ -219,7 +215,7 @@ class RankingApi(APIView):
         ],
     )
     def get(self, request, slug: str):
-        call = _organiser_call(request, slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         filters = {key: request.query_params.get(key, "") for key in ("theme", "format", "domain", "country")}
         view = request.query_params.get("view", "all")
         if view not in MEETING_VIEWS:
@@ -250,7 +246,7 @@ class PublishApi(APIView):
         summary="Publish the decisions and notify the applicants",
     )
     def post(self, request, slug: str):
-        call = _organiser_call(request, slug)
+        call = access_call_for_organiser(user=request.user, slug=slug)
         return Response({"published": services.decisions_publish(call=call, user=request.user)})
 
 

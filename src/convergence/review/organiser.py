@@ -11,10 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from convergence.applications.errors import ApplicationError
 from convergence.applications.models import Application
-from convergence.calls.models import Call
+from convergence.calls.access import access_call_for_organiser
 
 from . import services
-from .access import require_organiser
 from .exports import decisions_table, reviews_table, table_response
 from .forms import AffinityForm, AssignForm, DecisionForm, InviteForm, OverrideForm, SettingsForm
 from .models import Assignment, CommitteeMember, Eligibility, SelectionEvent
@@ -29,11 +28,6 @@ from .selectors import (
     submitted_applications,
 )
 from .solver import AssignmentInfeasible
-
-
-def _call(request: HttpRequest, slug: str) -> Call:
-    require_organiser(request.user)
-    return get_object_or_404(Call, slug=slug)
 
 
 def _run(request: HttpRequest, action, success: str) -> None:
@@ -51,7 +45,7 @@ def _run(request: HttpRequest, action, success: str) -> None:
 
 
 def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     selection = selection_for(call)
     invite = InviteForm(request.POST if "invite" in request.POST else None)
     if invite.is_bound and invite.is_valid():
@@ -90,7 +84,7 @@ def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def eligibility_run(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     _run(
         request,
         lambda: services.eligibility_check(call=call, user=request.user, early=request.POST.get("early") == "1"),
@@ -100,7 +94,7 @@ def eligibility_run(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     if request.method == "POST":
         application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
         form = OverrideForm(request.POST)
@@ -128,7 +122,7 @@ def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def assignment_run(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     _run(
         request,
         lambda: services.assignment_run(call=call, user=request.user),
@@ -141,7 +135,7 @@ def assignment_run(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     if request.method == "POST":
         if "remove" in request.POST:
             assignment = get_object_or_404(Assignment, pk=request.POST["remove"], application__call=call)
@@ -172,7 +166,7 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def affinity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     application = get_object_or_404(Application, pk=pk, call=call)
     if request.method == "POST":
         form = AffinityForm(request.POST)
@@ -203,7 +197,7 @@ def affinity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     """The committee's table: one row per dossier; the chosen dossier's reviews side by side, and its decision."""
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     if request.method == "POST":
         application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
         form = DecisionForm(request.POST)
@@ -254,14 +248,14 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def reviews_lock(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     _run(request, lambda: services.reviews_lock(call=call, user=request.user), _("Reviews locked."))
     return redirect("review:selection", slug=slug)
 
 
 @require_POST
 def decisions_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     _run(
         request,
         lambda: services.decisions_publish(call=call, user=request.user),
@@ -272,7 +266,7 @@ def decisions_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def selection_export(request: HttpRequest, slug: str, what: str, extension: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     header, rows = reviews_table(call) if what == "reviews" else decisions_table(call)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return table_response(header, rows, extension=extension, filename=f"{call.slug}-{what}-{stamp}")
@@ -280,7 +274,7 @@ def selection_export(request: HttpRequest, slug: str, what: str, extension: str)
 
 @require_GET
 def selection_audit(request: HttpRequest, slug: str) -> HttpResponse:
-    call = _call(request, slug)
+    call = access_call_for_organiser(user=request.user, slug=slug)
     events = (
         SelectionEvent.objects.filter(call=call)
         .select_related("actor", "application", "member__user")
