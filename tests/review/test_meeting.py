@@ -75,3 +75,16 @@ def test_meeting_page_panel_decision_then_next_dossier(assigned, organiser, clie
     assert first.application.pk not in [row["application"] for row in api]
     assert api[-1]["rank"] is None and api[-1]["unranked_reason"]
     assert client.get(f"/api/v1/selection/{call.slug}/ranking/?view=nonsense").status_code == 400
+
+
+def test_reading_the_selection_pages_writes_nothing(call, organiser, client):
+    from convergence.review.models import Selection
+
+    client.force_login(organiser)
+    for page in ("", "meeting/", "eligibility/", "assignments/"):
+        assert client.get(f"/selection/{call.slug}/{page}").status_code == 200
+    assert not Selection.objects.filter(call=call).exists()
+    services.selection_settings_update(
+        call=call, user=organiser, reviewers_per_dossier=2, min_load=0, max_load=5, fairness_first=False
+    )
+    assert Selection.objects.get(call=call).reviewers_per_dossier == 2

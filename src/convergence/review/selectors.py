@@ -28,8 +28,9 @@ def latest_content(application: Application) -> dict:
 
 
 def selection_for(call: Call) -> Selection:
-    selection, _created = Selection.objects.get_or_create(call=call)
-    return selection
+    """The call's selection round as it stands; before anyone changed it, its defaults (unsaved: reading a page
+    writes nothing)."""
+    return Selection.objects.filter(call=call).first() or Selection(call=call)
 
 
 def submitted_applications(call: Call) -> QuerySet[Application]:

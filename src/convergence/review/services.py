@@ -31,10 +31,16 @@ from .errors import (
 )
 from .events import record
 from .models import AffinityOverride, Assignment, CommitteeMember, Conflict, Decision, Eligibility, Review, Selection
-from .selectors import committee, eligible_applications, latest_content, selection_for, submitted_applications
+from .selectors import committee, eligible_applications, latest_content, submitted_applications
 from .solver import AssignmentProblem, solve_assignment, solve_fair_assignment
 
 ASSESSMENTS = ("met", "partly", "not_met")
+
+
+def _locked_selection(call: Call) -> Selection:
+    """The call's selection round, created on its first change, locked for the rest of the transaction."""
+    Selection.objects.get_or_create(call=call)
+    return Selection.objects.select_for_update().get(call=call)
 
 
 # Committee and conflicts ---------------------------------------------------------------------------
@@ -219,7 +225,7 @@ def affinity_set(*, member: CommitteeMember, application: Application, score: fl
 def selection_settings_update(
     *, call: Call, user, reviewers_per_dossier: int, min_load: int, max_load: int, fairness_first: bool
 ) -> Selection:
-    selection = selection_for(call)
+    selection = _locked_selection(call)
     Selection.objects.filter(pk=selection.pk).update(
         reviewers_per_dossier=reviewers_per_dossier, min_load=min_load, max_load=max_load, fairness_first=fairness_first
     )
@@ -239,7 +245,7 @@ def selection_settings_update(
 @transaction.atomic
 def assignment_run(*, call: Call, user) -> dict[str, Any]:
     """Assign reviewers optimally. Assignments with a review started are kept and counted; the others are redone."""
-    selection = Selection.objects.select_for_update().get(pk=selection_for(call).pk)
+    selection = _locked_selection(call)
     if selection.reviews_locked_at:
         raise ReviewsLocked()
     if not Eligibility.objects.filter(application__call=call).exists():
@@ -348,7 +354,7 @@ def review_save(*, assignment: Assignment, user, data: dict, submit: bool) -> Re
     if assignment.member.user_id != user.pk:
         raise PermissionDenied
     call = assignment.application.call
-    selection = Selection.objects.select_for_update().get(pk=selection_for(call).pk)
+    selection = _locked_selection(call)
     if selection.reviews_locked_at:
         raise ReviewsLocked()
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
@@ -374,7 +380,7 @@ def review_save(*, assignment: Assignment, user, data: dict, submit: bool) -> Re
 
 @transaction.atomic
 def reviews_lock(*, call: Call, user) -> Selection:
-    selection = selection_for(call)
+    selection = _locked_selection(call)
     Selection.objects.filter(pk=selection.pk, reviews_locked_at__isnull=True).update(reviews_locked_at=timezone.now())
     record(call, user, "reviews_locked")
     selection.refresh_from_db()
@@ -386,7 +392,7 @@ def reviews_lock(*, call: Call, user) -> Selection:
 
 @transaction.atomic
 def decision_record(*, application: Application, user, outcome: str, rationale: str = "") -> Decision:
-    selection = Selection.objects.select_for_update().get(pk=selection_for(application.call).pk)
+    selection = _locked_selection(application.call)
     if selection.decisions_published_at:
         raise DecisionsPublished()
     if outcome not in Decision.Outcome.values:
@@ -413,7 +419,7 @@ def decision_record(*, application: Application, user, outcome: str, rationale: 
 @transaction.atomic
 def decisions_publish(*, call: Call, user) -> int:
     """Make the decisions visible to applicants and notify each of them, once."""
-    selection = Selection.objects.select_for_update().get(pk=selection_for(call).pk)
+    selection = _locked_selection(call)
     if selection.decisions_published_at:
         raise DecisionsPublished()
     decisions = list(Decision.objects.filter(application__call=call).values_list("pk", flat=True))
