@@ -234,3 +234,29 @@ def test_demo_call_is_open_now_and_closes_in_two_days(call):
     left = call.closes_at - timezone.now()
     assert timedelta(days=1) < left < timedelta(days=3)
     assert call.opens_at < timezone.now() - timedelta(days=7)  # a week of dossiers already in
+
+
+def test_more_themes_than_the_call_allows_are_refused_by_the_service(draft, applicant, call):
+    from convergence.applications.errors import InvalidApplicationData
+
+    with pytest.raises(InvalidApplicationData) as refused:
+        services.application_update(
+            application=draft,
+            user=applicant,
+            expected_version=draft.version,
+            changes={"themes": list(call.themes.all())},
+        )
+    assert "themes" in refused.value.field_errors
+    draft.refresh_from_db()
+    assert draft.version == 1 and not draft.themes.exists()  # nothing saved
+
+
+def test_more_themes_than_the_call_allows_are_refused_by_the_api(draft, applicant, call, api_client):
+    api_client.force_authenticate(applicant)
+    response = api_client.patch(
+        f"/api/v1/applications/{draft.pk}/",
+        {"version": draft.version, "themes": list(call.themes.values_list("code", flat=True))},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400 and "Choose at most 2 themes." in str(response.json())

@@ -176,8 +176,6 @@ def changes_from_input(call: Call, data: dict) -> dict:
     for field in ("themes", "domains"):
         if field in changes:
             changes[field] = resolve(field, field, list(dict.fromkeys(changes[field])))
-    if "themes" in changes and len(changes["themes"]) > call.max_themes:
-        errors.setdefault("themes", []).append(str(_("Choose at most %(max)d themes.") % {"max": call.max_themes}))
     if "format" in changes:
         changes["format"] = (
             (resolve("format", "formats", [changes["format"]]) or [None])[0] if changes["format"] else None

@@ -144,6 +144,7 @@ def draft_delete(*, application: Application, user) -> None:
 
 
 def _check_belongs_to_call(call: Call, changes: dict[str, Any]) -> None:
+    """The choices are the call's own, and no more themes than the call allows."""
     wrong = []
     if changes.get("format") is not None and changes["format"].call_id != call.pk:
         wrong.append("format")
@@ -152,8 +153,11 @@ def _check_belongs_to_call(call: Call, changes: dict[str, Any]) -> None:
             wrong.append(field)
     if any(criterion.call_id != call.pk for criterion in changes.get("claims", {})):
         wrong.append("claims")
-    if wrong:
-        raise InvalidApplicationData(field_errors={field: [_("Not part of this call.")] for field in wrong})
+    errors = {field: [_("Not part of this call.")] for field in wrong}
+    if len(changes.get("themes", [])) > call.max_themes:
+        errors.setdefault("themes", []).append(_("Choose at most %(max)d themes.") % {"max": call.max_themes})
+    if errors:
+        raise InvalidApplicationData(field_errors=errors)
 
 
 @transaction.atomic
