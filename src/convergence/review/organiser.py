@@ -21,6 +21,7 @@ from .selectors import (
     MEETING_VIEWS,
     committee,
     latest_content,
+    latest_contents,
     ranking,
     review_progress,
     reviews_side_by_side,
@@ -159,7 +160,8 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
     assignments: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(application__call=call).select_related("member__user", "review"):
         assignments.setdefault(assignment.application_id, []).append(assignment)
-    rows = [(a, latest_content(a), assignments.get(a.pk, [])) for a in table.applications]
+    contents = latest_contents([a.pk for a in table.applications])
+    rows = [(a, contents.get(a.pk, {}), assignments.get(a.pk, [])) for a in table.applications]
     conflicts = set(table.conflicts)
     context = {"call": call, "rows": rows, "members": table.members, "conflicts": conflicts}
     return render(request, "review/assignments.html", context)

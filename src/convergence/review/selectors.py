@@ -115,7 +115,7 @@ def ranking(
     }
     for application in applications.values():
         application.call = call  # for its reference; joining the call would decode its definition on every row
-    contents = _latest_contents(list(applications))
+    contents = latest_contents(list(applications))
     reviews = (
         Review.objects.filter(assignment__application__in=list(applications), status=Review.Status.SUBMITTED)
         .select_related("assignment__member__user")
@@ -155,8 +155,8 @@ def ranking(
     return [row for row in ordered if _matches(row, filters or {}) and _in_view(row, view)]
 
 
-def _latest_contents(application_ids: list[int]) -> dict[int, dict]:
-    """The last submitted version of each dossier, in one query."""
+def latest_contents(application_ids: list[int]) -> dict[int, dict]:
+    """The last submitted version of each dossier, in one query (latest_content for many)."""
     contents: dict[int, dict] = {}
     for submission in Submission.objects.filter(application__in=application_ids).order_by("application", "number"):
         contents[submission.application_id] = submission.content

@@ -31,7 +31,7 @@ from .errors import (
 )
 from .events import record
 from .models import AffinityOverride, Assignment, CommitteeMember, Conflict, Decision, Eligibility, Review, Selection
-from .selectors import committee, eligible_applications, latest_content, submitted_applications
+from .selectors import committee, eligible_applications, latest_content, latest_contents, submitted_applications
 from .solver import AssignmentProblem, solve_assignment, solve_fair_assignment
 
 ASSESSMENTS = ("met", "partly", "not_met")
@@ -137,8 +137,10 @@ def eligibility_check(*, call: Call, user, early: bool = False) -> dict[str, int
         raise ApplicationsStillOpen()
     now = timezone.now()
     counts = {"eligible": 0, "ineligible": 0}
-    for application in submitted_applications(call):
-        reasons = eligibility_reasons(call, latest_content(application))
+    applications = list(submitted_applications(call))
+    contents = latest_contents([a.pk for a in applications])
+    for application in applications:
+        reasons = eligibility_reasons(call, contents.get(application.pk, {}))
         eligibility, _created = Eligibility.objects.update_or_create(
             application=application,
             defaults={"is_eligible_by_rules": not reasons, "reasons": reasons, "checked_at": now},
@@ -199,7 +201,7 @@ class AffinityTable:
 def affinity_table(call: Call) -> AffinityTable:
     applications = eligible_applications(call)
     members = list(committee(call))
-    contents = {a.pk: latest_content(a) for a in applications}
+    contents = latest_contents([a.pk for a in applications])
     scores = affinity_model().scores(
         [dossier_text(contents[a.pk]) for a in applications], [m.profile_text for m in members]
     )

@@ -17,7 +17,14 @@ from .access import access_application_for_member, access_assignment_for_member,
 from .conflicts import conflict_reasons
 from .forms import ConflictForm, ProfileForm, ReviewForm
 from .models import CommitteeMember, Conflict
-from .selectors import latest_content, review_of, reviews_visible_to_member, selection_for, submitted_applications
+from .selectors import (
+    latest_content,
+    latest_contents,
+    review_of,
+    reviews_visible_to_member,
+    selection_for,
+    submitted_applications,
+)
 
 
 @login_required
@@ -29,8 +36,11 @@ def committee_home(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     for member in memberships:
-        assignments = member.assignments.select_related("application").order_by("pk")
-        rows.append((member, [(a, review_of(a), latest_content(a.application)) for a in assignments]))
+        assignments = list(member.assignments.select_related("application", "review").order_by("pk"))
+        contents = latest_contents([a.application_id for a in assignments])
+        rows.append(
+            (member, [(a, getattr(a, "review", None), contents.get(a.application_id, {})) for a in assignments])
+        )
     return render(request, "review/home.html", {"rows": rows})
 
 
@@ -66,7 +76,7 @@ def member_conflicts(request: HttpRequest, slug: str) -> HttpResponse:
     """Declare conflicts: the list shows titles, carriers and partners only, never a conflicted dossier's content."""
     member = _member_or_404(request, slug)
     applications = list(submitted_applications(member.call))
-    contents = {a.pk: latest_content(a) for a in applications}
+    contents = latest_contents([a.pk for a in applications])
     if request.method == "POST":
         form = ConflictForm(request.POST)
         if form.is_valid():
