@@ -67,8 +67,8 @@ def _programme_manage(request: HttpRequest, call: Call) -> HttpResponse:
             )
             messages.success(request, _("Challenge placed in the programme."))
             return redirect("execution:programme_manage", slug=slug)
-    except (ApplicationError, ValueError) as error:
-        messages.error(request, getattr(error, "message", str(error)))
+    except ApplicationError as error:  # the showcase's refusals (clashes, times) in the user's language
+        messages.error(request, error.message)
     return render(
         request,
         "execution/programme_manage.html",
