@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from convergence.core.errors import NotAllowed
 from convergence.execution import services
 from convergence.execution.models import MilestoneReminder, ProgressReport
 from convergence.execution.services import ReportError
@@ -62,13 +63,13 @@ def test_links_must_be_web_addresses(labelled, interim):
 def test_only_the_carrier_writes_and_others_cannot_read(labelled, interim, client, organiser):
     label = _label(labelled)
     report = services.report_for(label=label, milestone=interim)
-    with pytest.raises(ReportError):
+    with pytest.raises(NotAllowed):
         services.report_save(report=report, user=labelled["carriers"][1], text="x", key_figures=[], links=[])
     client.force_login(labelled["carriers"][1])
     assert client.get(f"/label/{label.identifier}/reports/{interim.code}/").status_code == 404
     assert client.get(f"/follow-up/reports/{report.pk}/").status_code == 404
     assert client.get(f"/follow-up/{labelled['call'].slug}/").status_code == 403
-    with pytest.raises(ReportError):
+    with pytest.raises(NotAllowed):
         services.report_comment(report=report, user=labelled["carriers"][1], text="hello")
 
 
@@ -154,7 +155,8 @@ def test_report_api_for_the_carrier(labelled, interim, api_client):
     api_client.force_authenticate(labelled["carriers"][0])
     url = f"/api/v1/labels/{label.identifier}/reports/{interim.code}/"
     response = api_client.put(url, {"text": "Avancement", "links": ["ftp://x"], "submit": True}, format="json")
-    assert response.status_code == 409 and "links" in response.json()["errors"]
+    assert response.status_code == 400 and "links" in response.json()["errors"]
+    assert response.json()["code"] == "invalid"
     response = api_client.put(url, {"text": "Avancement", "submit": True}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     api_client.force_authenticate(labelled["carriers"][1])

@@ -105,7 +105,8 @@ def test_member_api_review_and_organiser_api_round(api_client, round_, organiser
         call=call, user=organiser, reviewers_per_dossier=4, min_load=0, max_load=4, fairness_first=False
     )
     infeasible = api_client.post(f"/api/v1/selection/{call.slug}/assignment/")
-    assert infeasible.status_code == 409 and infeasible.json()["code"] == "infeasible"
+    assert infeasible.status_code == 409 and infeasible.json()["code"] == "assignment_infeasible"
+    assert infeasible.json()["reasons"]
     services.selection_settings_update(
         call=call, user=organiser, reviewers_per_dossier=2, min_load=0, max_load=3, fairness_first=False
     )

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 from convergence.calls.access import access_call_for_organiser
 from convergence.calls.models import Call
 from convergence.calls.selectors import call_current
+from convergence.core.countries import country_choices
 
 from .access import access_application_for_organiser, user_is_organiser
-from .countries import country_choices
 from .exports import applications_csv, applications_xlsx
 from .models import Application
 from .selectors import BackofficeFilters, application_counts, applications_for_backoffice

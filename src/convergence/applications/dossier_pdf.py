@@ -16,8 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
 
 from convergence.calls.i18n import localize
+from convergence.core.countries import country_name
 
-from .countries import country_name
 from .models import OrganisationType, Submission
 from .receipts import _table, build_pdf
 

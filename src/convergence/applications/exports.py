@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from convergence.calls.i18n import localize
+from convergence.core.spreadsheets import spreadsheet_safe
 
 from .models import Application
 
@@ -63,13 +64,6 @@ def export_rows(applications: Iterable[Application]) -> Iterable[list]:
             else "",
             _("yes") if application.has_unsubmitted_changes else _("no"),
         ]
-
-
-def spreadsheet_safe(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def applications_csv(applications: Iterable[Application]) -> str:

@@ -9,8 +9,8 @@ from dsfr.forms import DsfrBaseForm
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
+from convergence.core.countries import country_choices
 
-from .countries import country_choices
 from .models import Application, OrganisationType
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
+from convergence.core.uploads import pdf_problem, sha256_of, size_problem
 
 from .errors import (
     AttachmentRejected,
@@ -28,7 +29,6 @@ from .errors import (
     StaleVersion,
 )
 from .models import Application, ApplicationEvent, Attachment, CriterionClaim, DatasetUsed, Partner, Submission
-from .pdf_check import pdf_problem, sha256_of, size_problem
 from .rules import application_problems
 
 SCALAR_FIELDS = (

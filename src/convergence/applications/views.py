@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.calls.models import Call
+from convergence.core.errors import DomainError
 
 from . import services
 from .access import access_application_for_owner, access_application_for_reader, access_attachment, access_submission
 from .dossier_pdf import dossier_response
-from .errors import ApplicationError, IncompleteApplication
+from .errors import IncompleteApplication
 from .forms import (
     AttachmentForm,
     CarrierForm,
@@ -92,7 +93,7 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     call = get_object_or_404(Call, slug=slug, is_published=True)
     try:
         application, created = services.application_start(call=call, user=request.user)
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(call)
     if not created:
@@ -143,7 +144,7 @@ def _save_and_answer(
         updated = services.application_update(
             application=application, user=request.user, expected_version=version, changes=changes
         )
-    except ApplicationError as error:
+    except DomainError as error:
         if _is_autosave(request):
             return JsonResponse(
                 {"saved": False, "code": error.code, "message": str(error.message)}, status=error.status
@@ -196,7 +197,7 @@ def _attachments_step(request: HttpRequest, application: Application) -> HttpRes
         if form.is_valid():
             try:
                 services.attachment_add(application=application, user=request.user, upload=form.cleaned_data["file"])
-            except ApplicationError as error:
+            except DomainError as error:
                 form.add_error("file", str(error.message))
             else:
                 messages.success(request, _("Attachment added."))
@@ -218,7 +219,7 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
             except IncompleteApplication as error:
                 problems = error.field_errors
                 messages.error(request, error.message)
-            except ApplicationError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
             else:
                 if submission.replayed:
@@ -258,7 +259,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
     try:
         services.application_withdraw(application=application, user=request.user)
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your dossier was withdrawn. You may submit it again until the deadline."))
@@ -271,7 +272,7 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
     try:
         services.draft_delete(application=application, user=request.user)
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(application)
     messages.success(request, _("The draft was deleted."))
@@ -285,7 +286,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> Http
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
     try:
         services.attachment_remove(attachment=attachment, user=request.user)
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("applications:step", pk=pk, step="attachments")
 

@@ -5,8 +5,10 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
+from convergence.core.errors import DomainError, ErrorCode
 from convergence.web.public_cache import public_content_changed
 
 from .models import Call, CallEvent, Criterion, Format, Milestone, PriorityDomain, Theme
@@ -130,8 +132,9 @@ def call_load(
     return call
 
 
-class CallAlreadyClosed(Exception):
-    pass
+class CallAlreadyClosed(DomainError):
+    code = ErrorCode.CALL_ALREADY_CLOSED
+    default_message = _("Applications are already closed.")
 
 
 @transaction.atomic

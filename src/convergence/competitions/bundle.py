@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from convergence.core.errors import ErrorCode
+
 from .metrics import REGISTRY
 from .models import Competition
 from .services import CompetitionError, competition_create, ground_truth_upload, phase_add, public_file_add
@@ -56,6 +58,10 @@ class BundleSpec(_Strict):
     max_team_size: int | None = Field(default=None, ge=1, le=100)
     public_files: list[FileSpec] = Field(default_factory=list)
     phases: list[PhaseSpec] = Field(min_length=1)
+
+
+class BundleInvalid(CompetitionError):
+    code = ErrorCode.BUNDLE_INVALID
 
 
 def _codabench_to_spec(data: dict, read_text) -> dict:
@@ -101,9 +107,9 @@ class Bundle:
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile as error:
-            raise CompetitionError(_("The bundle is not a zip file.")) from error
+            raise BundleInvalid(_("The bundle is not a zip file.")) from error
         if sum(info.file_size for info in self.archive.infolist()) > MAX_UNCOMPRESSED:
-            raise CompetitionError(_("The bundle is too large once uncompressed."))
+            raise BundleInvalid(_("The bundle is too large once uncompressed."))
         self.names = {
             self._clean(info.filename): info.filename for info in self.archive.infolist() if not info.is_dir()
         }
@@ -118,22 +124,22 @@ class Bundle:
             # A folder named for Codabench's reference data: take its only CSV file.
             inside = [name for name in self.names if name.startswith(clean.rstrip("/") + "/") and name.endswith(".csv")]
             if len(inside) != 1:
-                raise CompetitionError(_("The bundle has no file “%(path)s”.") % {"path": path})
+                raise BundleInvalid(_("The bundle has no file “%(path)s”.") % {"path": path})
             clean = inside[0]
         return self.archive.read(self.names[clean])
 
     def spec(self) -> BundleSpec:
         yaml_name = next((n for n in self.names if PurePosixPath(n).name == "competition.yaml"), None)
         if yaml_name is None:
-            raise CompetitionError(_("The bundle has no competition.yaml file."))
+            raise BundleInvalid(_("The bundle has no competition.yaml file."))
         try:
             data = yaml.safe_load(self.archive.read(self.names[yaml_name]).decode("utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as error:
-            raise CompetitionError(
+            raise BundleInvalid(
                 _("competition.yaml is not valid YAML: %(error)s") % {"error": str(error)[:200]}
             ) from error
         if not isinstance(data, dict):
-            raise CompetitionError(_("competition.yaml must be a mapping of fields."))
+            raise BundleInvalid(_("competition.yaml must be a mapping of fields."))
         if "leaderboards" in data or "version" in data:
             data = _codabench_to_spec(data, lambda path: self.read(path).decode("utf-8", errors="replace"))
         try:
@@ -142,10 +148,10 @@ class Bundle:
             problems = [
                 f"{'.'.join(str(part) for part in detail['loc'])}: {detail['msg']}" for detail in error.errors()[:10]
             ]
-            raise CompetitionError(_("competition.yaml: %(problems)s") % {"problems": "; ".join(problems)}) from error
+            raise BundleInvalid(_("competition.yaml: %(problems)s") % {"problems": "; ".join(problems)}) from error
         unknown = sorted({phase.metric for phase in spec.phases} - set(REGISTRY))
         if unknown:
-            raise CompetitionError(
+            raise BundleInvalid(
                 _("competition.yaml: unknown metric %(metric)s; choose among %(choices)s.")
                 % {"metric": ", ".join(unknown), "choices": ", ".join(REGISTRY)}
             )
@@ -155,7 +161,7 @@ class Bundle:
 @transaction.atomic
 def competition_from_bundle(*, user, data: bytes, application=None) -> Competition:
     if len(data) > settings.COMPETITION_BUNDLE_MAX_BYTES:
-        raise CompetitionError(_("The bundle is over the size limit."))
+        raise BundleInvalid(_("The bundle is over the size limit."))
     bundle = Bundle(data)
     spec = bundle.spec()
     competition = competition_create(
@@ -187,7 +193,7 @@ def competition_from_bundle(*, user, data: bytes, application=None) -> Competiti
         try:
             ground_truth_upload(phase=phase, user=user, data=bundle.read(item.ground_truth))
         except CompetitionError as error:
-            raise CompetitionError(
+            raise BundleInvalid(
                 _("Phase “%(phase)s”: %(problem)s") % {"phase": item.name, "problem": error.message}
             ) from error
     return competition

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convergence.accounts.access import user_is_organiser
-from convergence.applications.errors import ApplicationError
 from convergence.applications.models import Application
+from convergence.core.errors import DomainError
 from convergence.web.feedback import attempt
 
 from . import services
@@ -60,7 +60,7 @@ def competition_new(request):
             )
             messages.success(request, _("Competition created from the bundle."))
             return redirect("competitions:host", slug=competition.slug)
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return render(
         request,

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from convergence.accounts.access import user_is_organiser
 from convergence.accounts.models import User
-from convergence.applications.errors import ApplicationError, ErrorCode
 from convergence.applications.models import Application
-from convergence.applications.pdf_check import sha256_of
+from convergence.core.errors import DomainError, ErrorCode
+from convergence.core.uploads import sha256_of
 from convergence.web.public_cache import public_content_changed
 
 from .metrics import REGISTRY
@@ -31,19 +31,16 @@ from .scoring import SubmissionInvalid, ground_truth_from_csv
 from .selectors import leaderboard, leaderboard_scope
 
 
-class CompetitionError(ApplicationError):
+class CompetitionError(DomainError):
     code = ErrorCode.INVALID_DATA
-    status = 400
 
 
 class NotAllowed(CompetitionError):
-    code = ErrorCode.INVALID_TRANSITION
-    status = 403
+    code = ErrorCode.NOT_ALLOWED
 
 
 class LimitReached(CompetitionError):
-    code = ErrorCode.INVALID_TRANSITION
-    status = 429
+    code = ErrorCode.LIMIT_REACHED
 
 
 def record(competition: Competition, actor, kind: str, **details) -> None:

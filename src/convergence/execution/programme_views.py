@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.accounts.access import require_organiser
-from convergence.applications.errors import ApplicationError
 from convergence.calls.access import access_call_for_organiser
 from convergence.calls.models import Call
+from convergence.core.errors import DomainError
 
 from . import showcase
 from .forms import SessionForm, SlotForm
@@ -67,7 +67,7 @@ def _programme_manage(request: HttpRequest, call: Call) -> HttpResponse:
             )
             messages.success(request, _("Challenge placed in the programme."))
             return redirect("execution:programme_manage", slug=slug)
-    except ApplicationError as error:  # the showcase's refusals (clashes, times) in the user's language
+    except DomainError as error:  # the showcase's refusals (clashes, times) in the user's language
         messages.error(request, error.message)
     return render(
         request,

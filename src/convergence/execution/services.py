@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from convergence.applications.errors import ApplicationError, AttachmentRejected, ErrorCode
-from convergence.applications.pdf_check import pdf_problem, sha256_of, size_problem
+from convergence.applications.errors import AttachmentRejected
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, Milestone
+from convergence.core.errors import DomainError, ErrorCode, NotAllowed
+from convergence.core.uploads import pdf_problem, sha256_of, size_problem
 from convergence.labels.models import Label
 from convergence.web.dates import readable_moment
 
@@ -26,9 +27,8 @@ from .models import ExecutionEvent, MilestoneReminder, ProgressReport, ReportAtt
 REPORT_MAX_ATTACHMENTS = 5
 
 
-class ReportError(ApplicationError):
+class ReportError(DomainError):
     code = ErrorCode.INVALID_TRANSITION
-    status = 409
 
 
 def record(call: Call, actor, kind: str, *, label: Label | None = None, **details) -> None:
@@ -41,7 +41,7 @@ def report_milestones(call: Call):
 
 def report_for(*, label: Label, milestone: Milestone) -> ProgressReport:
     if milestone.call_id != label.call_id or not milestone.report:
-        raise ReportError(_("This milestone expects no report."))
+        raise ReportError(_("This milestone expects no report."), code=ErrorCode.NO_REPORT_EXPECTED)
     report, _created = ProgressReport.objects.get_or_create(label=label, milestone=milestone)
     return report
 
@@ -61,6 +61,7 @@ def _clean_links(links: list) -> list[str]:
     if bad:
         raise ReportError(
             _("Links must start with https:// or http://: %(links)s") % {"links": ", ".join(bad)},
+            code=ErrorCode.INVALID_DATA,
             field_errors={"links": [_("Not a web address.")]},
         )
     return cleaned[:30]
@@ -71,11 +72,13 @@ def _editable(report: ProgressReport, user) -> ProgressReport:
         ProgressReport.objects.select_for_update().select_related("label__application", "label__call").get(pk=report.pk)
     )
     if locked.label.application.owner_id != user.pk:
-        raise ReportError(_("Only the carrier of the challenge writes its reports."))
+        raise NotAllowed(_("Only the carrier of the challenge writes its reports."))
     if not locked.label.is_valid:
-        raise ReportError(_("The label of this challenge has been revoked."))
+        raise ReportError(_("The label of this challenge has been revoked."), code=ErrorCode.LABEL_REVOKED)
     if locked.published_at:
-        raise ReportError(_("These results are published and can no longer be changed."))
+        raise ReportError(
+            _("These results are published and can no longer be changed."), code=ErrorCode.RESULTS_PUBLISHED
+        )
     return locked
 
 
@@ -93,6 +96,7 @@ def report_save(
         if not report.text:
             raise ReportError(
                 _("Describe the progress before submitting the report."),
+                code=ErrorCode.INVALID_DATA,
                 field_errors={"text": [_("Required.")]},
             )
         report.status = ProgressReport.Status.SUBMITTED
@@ -136,9 +140,11 @@ def report_comment(*, report: ProgressReport, user, text: str) -> ReportComment:
     report = ProgressReport.objects.select_related("label__call", "label__application").get(pk=report.pk)
     text = (text or "").strip()
     if not text:
-        raise ReportError(_("Write a comment first."), field_errors={"text": [_("Required.")]})
+        raise ReportError(
+            _("Write a comment first."), code=ErrorCode.INVALID_DATA, field_errors={"text": [_("Required.")]}
+        )
     if report.status != ProgressReport.Status.SUBMITTED or not can_comment(user=user, report=report):
-        raise ReportError(_("Only the organisers and the committee comment submitted reports."))
+        raise NotAllowed(_("Only the organisers and the committee comment submitted reports."))
     comment = ReportComment.objects.create(report=report, author=user, text=text[:5000])
     record(report.label.call, user, "report_commented", label=report.label, comment=comment.pk)
     return comment
@@ -150,7 +156,7 @@ def final_results_publish(*, report: ProgressReport, user) -> ProgressReport:
     if report.milestone.report != "final" or report.status != ProgressReport.Status.SUBMITTED:
         raise ReportError(_("Only submitted final results can be published."))
     if not report.label.is_valid:
-        raise ReportError(_("The label of this challenge has been revoked."))
+        raise ReportError(_("The label of this challenge has been revoked."), code=ErrorCode.LABEL_REVOKED)
     ProgressReport.objects.filter(pk=report.pk, published_at__isnull=True).update(published_at=timezone.now())
     record(report.label.call, user, "results_published", label=report.label)
     report.refresh_from_db()

@@ -21,6 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, Theme
+from convergence.core.errors import ErrorCode
 from convergence.labels.models import Label
 
 from .models import ShowcaseSession, ShowcaseSlot
@@ -28,7 +29,7 @@ from .services import ReportError, record
 
 
 class ProgrammeClash(ReportError):
-    status = 409
+    code = ErrorCode.PROGRAMME_CLASH
 
 
 def _carrier_key(label: Label) -> str:
@@ -46,7 +47,11 @@ def session_create(
     *, call: Call, user, title: str, starts_at: datetime, ends_at: datetime, room: str, theme: Theme | None = None
 ) -> ShowcaseSession:
     if ends_at <= starts_at:
-        raise ReportError(_("A session ends after it starts."), field_errors={"ends_at": [_("Before the start.")]})
+        raise ReportError(
+            _("A session ends after it starts."),
+            code=ErrorCode.INVALID_DATA,
+            field_errors={"ends_at": [_("Before the start.")]},
+        )
     overlapping = ShowcaseSession.objects.filter(
         call=call, room__iexact=room.strip(), starts_at__lt=ends_at, ends_at__gt=starts_at
     ).first()
@@ -69,9 +74,12 @@ def slot_add(*, session: ShowcaseSession, user, label: Label, starts_at: datetim
     # Lock the call's sessions: two organisers placing the same carrier at once cannot both succeed.
     list(ShowcaseSession.objects.select_for_update().filter(call=call))
     if label.call_id != call.pk or not label.is_valid:
-        raise ReportError(_("Only challenges holding a valid label of this call take part in the showcase."))
+        raise ReportError(
+            _("Only challenges holding a valid label of this call take part in the showcase."),
+            code=ErrorCode.NOT_A_LABEL_OF_THE_CALL,
+        )
     if ends_at <= starts_at:
-        raise ReportError(_("A slot ends after it starts."))
+        raise ReportError(_("A slot ends after it starts."), code=ErrorCode.INVALID_DATA)
     if starts_at < session.starts_at or ends_at > session.ends_at:
         raise ProgrammeClash(
             _("The slot must fit in the session (%(start)s – %(end)s).")

@@ -7,9 +7,9 @@ from collections import Counter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convergence.applications.countries import country_name
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
+from convergence.core.countries import country_name
 from convergence.labels.models import Label
 from convergence.labels.opendata import open_data_row
 from convergence.labels.selectors import public_labels

@@ -12,12 +12,12 @@ from itertools import accumulate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convergence.applications.countries import country_name
 from convergence.applications.models import Application, ApplicationEvent, OrganisationType, Submission
 from convergence.applications.presentation import field_labels
 from convergence.applications.rules import application_problems
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
+from convergence.core.countries import country_name
 from convergence.review.models import Assignment, Review
 from convergence.review.selectors import committee, ranking, review_progress
 

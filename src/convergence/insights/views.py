@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.applications.exports import spreadsheet_safe
 from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
 from convergence.calls.access import access_call_for_organiser
+from convergence.core.spreadsheets import spreadsheet_safe
 from convergence.review.reminders import review_reminders_send
 
 from . import public, selectors

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
-from convergence.applications.countries import country_name
+from convergence.core.countries import country_name
 from convergence.web.public_cache import cached_public
 
 from .forms import CatalogueFilterForm

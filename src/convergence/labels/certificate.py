@@ -20,8 +20,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from convergence.applications.countries import country_name
 from convergence.calls.i18n import localize
+from convergence.core.countries import country_name
 
 from . import signing
 from .models import Label

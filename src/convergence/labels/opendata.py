@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from convergence.applications.exports import spreadsheet_safe
 from convergence.calls.i18n import localize
+from convergence.core.spreadsheets import spreadsheet_safe
 
 from .models import Label
 from .selectors import public_entry

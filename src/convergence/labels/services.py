@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convergence.applications.errors import ApplicationError, ErrorCode
 from convergence.applications.models import Application
-from convergence.applications.pdf_check import pdf_problem, sha256_of, size_problem
 from convergence.calls.models import Call, CallEvent
+from convergence.core.errors import DomainError, ErrorCode
+from convergence.core.uploads import pdf_problem, sha256_of, size_problem
 from convergence.review.models import Decision
 from convergence.review.selectors import latest_content, published_decision
 from convergence.web.public_cache import public_content_changed
@@ -22,14 +22,12 @@ from . import signing
 from .models import OPTIONAL_PUBLIC_FIELDS, KitDownload, KitFile, Label, LabelEvent
 
 
-class LabelError(ApplicationError):
+class LabelError(DomainError):
     code = ErrorCode.INVALID_TRANSITION
-    status = 409
 
 
-class KitFileRejected(ApplicationError):
+class KitFileRejected(DomainError):
     code = ErrorCode.ATTACHMENT_REJECTED
-    status = 400
 
 
 def _record(label: Label, actor, kind: str, **details) -> None:
@@ -73,9 +71,12 @@ def label_award(*, application: Application, user, at: datetime | None = None) -
     call = Call.objects.select_for_update().get(pk=application.call_id)
     decision = published_decision(application)
     if decision is None or decision.outcome != Decision.Outcome.LABELLED:
-        raise LabelError(_("Only a challenge selected for the label, with the decision published, can receive it."))
+        raise LabelError(
+            _("Only a challenge selected for the label, with the decision published, can receive it."),
+            code=ErrorCode.NOT_SELECTED,
+        )
     if Label.objects.filter(application=application).exists():
-        raise LabelError(_("This challenge already holds its label."))
+        raise LabelError(_("This challenge already holds its label."), code=ErrorCode.ALREADY_LABELLED)
     content = latest_content(application)
     at = at or timezone.now()
     entry = catalogue_entry(content)
@@ -132,12 +133,16 @@ def labels_award_selected(*, call: Call, user) -> int:
 def label_revoke(*, label: Label, user, reason: str) -> Label:
     reason = (reason or "").strip()
     if not reason:
-        raise LabelError(_("Give the reason for revoking the label."), field_errors={"reason": [_("Required.")]})
+        raise LabelError(
+            _("Give the reason for revoking the label."),
+            code=ErrorCode.INVALID_DATA,
+            field_errors={"reason": [_("Required.")]},
+        )
     changed = Label.objects.filter(pk=label.pk, status=Label.Status.VALID).update(
         status=Label.Status.REVOKED, revoked_at=timezone.now(), revoked_reason=reason
     )
     if not changed:
-        raise LabelError(_("This label is already revoked."))
+        raise LabelError(_("This label is already revoked."), code=ErrorCode.ALREADY_REVOKED)
     _record(label, user, "revoked", reason=reason)
     label.refresh_from_db()
     return label
@@ -147,7 +152,7 @@ def label_revoke(*, label: Label, user, reason: str) -> Label:
 def label_public_fields_update(*, label: Label, user, fields: list[str]) -> Label:
     unknown = sorted(set(fields) - set(OPTIONAL_PUBLIC_FIELDS))
     if unknown:
-        raise LabelError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)})
+        raise LabelError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}, code=ErrorCode.INVALID_DATA)
     chosen = [field for field in OPTIONAL_PUBLIC_FIELDS if field in fields]
     previous = label.public_fields
     Label.objects.filter(pk=label.pk).update(public_fields=chosen)

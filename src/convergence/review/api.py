@@ -21,7 +21,6 @@ from . import services
 from .access import access_assignment_for_member, member_can_read
 from .models import Assignment, Decision, Eligibility, Review
 from .selectors import MEETING_VIEWS, latest_content, published_decision, ranking, review_of, reviews_visible_to_member
-from .solver import AssignmentInfeasible
 
 
 class CriterionReviewSerializer(serializers.Serializer):
@@ -176,14 +175,7 @@ class AssignmentRunApi(APIView):
     )
     def post(self, request, slug: str):
         call = access_call_for_organiser(user=request.user, slug=slug)
-        try:
-            summary = services.assignment_run(call=call, user=request.user)
-        except AssignmentInfeasible as error:
-            return Response(
-                {"detail": " ".join(error.reasons), "code": "infeasible", "reasons": error.reasons},
-                status=status.HTTP_409_CONFLICT,
-            )
-        return Response(summary)
+        return Response(services.assignment_run(call=call, user=request.user))
 
 
 class RankingOutput(serializers.Serializer):

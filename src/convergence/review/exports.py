@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from convergence.applications.exports import spreadsheet_safe
 from convergence.calls.models import Call
+from convergence.core.spreadsheets import spreadsheet_safe
 
 from .models import Review
 from .selectors import ranking

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.applications.errors import ApplicationError
 from convergence.applications.models import Application
 from convergence.calls.access import access_call_for_organiser
+from convergence.core.errors import DomainError
 
 from . import services
 from .exports import decisions_table, reviews_table, table_response
@@ -28,16 +28,13 @@ from .selectors import (
     selection_for,
     submitted_applications,
 )
-from .solver import AssignmentInfeasible
 
 
 def _run(request: HttpRequest, action, success: str) -> None:
     """Run a service; its refusal becomes a message in the user's language, never an error page."""
     try:
         outcome = action()
-    except AssignmentInfeasible as error:
-        messages.error(request, " ".join(error.reasons))
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         for field, problems in error.field_errors.items():
             messages.error(request, f"{field}: {' '.join(str(p) for p in problems)}")

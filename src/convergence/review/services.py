@@ -17,6 +17,7 @@ from convergence.accounts.models import User
 from convergence.applications.models import Application
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
+from convergence.core.errors import ErrorCode
 
 from .affinity import affinity_model
 from .conflicts import conflict_reasons, member_is_conflicted
@@ -97,7 +98,9 @@ def conflict_declare(
     if member.user_id != user.pk:
         raise PermissionDenied
     if application is None and not organisation.strip():
-        raise SelectionError(_("Name the dossier or the organisation you are in conflict with."))
+        raise SelectionError(
+            _("Name the dossier or the organisation you are in conflict with."), code=ErrorCode.INVALID_DATA
+        )
     conflict = Conflict.objects.create(
         member=member, application=application, organisation=organisation.strip(), reason=reason
     )
@@ -153,7 +156,7 @@ def eligibility_check(*, call: Call, user, early: bool = False) -> dict[str, int
 @transaction.atomic
 def eligibility_override(*, application: Application, user, eligible: bool, rationale: str) -> Eligibility:
     if not rationale.strip():
-        raise SelectionError(_("Give the rationale of your decision."))
+        raise SelectionError(_("Give the rationale of your decision."), code=ErrorCode.INVALID_DATA)
     eligibility = Eligibility.objects.select_for_update().get(application=application)
     before = eligibility.is_eligible
     eligibility.override, eligibility.rationale = eligible, rationale.strip()
@@ -216,7 +219,7 @@ def affinity_table(call: Call) -> AffinityTable:
 @transaction.atomic
 def affinity_set(*, member: CommitteeMember, application: Application, score: float, user) -> None:
     if not 0 <= score <= 1:
-        raise SelectionError(_("An affinity is between 0 and 1."))
+        raise SelectionError(_("An affinity is between 0 and 1."), code=ErrorCode.INVALID_DATA)
     AffinityOverride.objects.update_or_create(
         member=member, application=application, defaults={"score": score, "set_by": user}
     )
@@ -251,7 +254,7 @@ def assignment_run(*, call: Call, user) -> dict[str, Any]:
     if selection.reviews_locked_at:
         raise ReviewsLocked()
     if not Eligibility.objects.filter(application__call=call).exists():
-        raise SelectionError(_("Run the eligibility check first."))
+        raise SelectionError(_("Run the eligibility check first."), code=ErrorCode.ELIGIBILITY_NOT_CHECKED)
     table = affinity_table(call)
     rows = {a.pk: i for i, a in enumerate(table.applications)}
     columns = {m.pk: j for j, m in enumerate(table.members)}
@@ -300,7 +303,9 @@ def assignment_run(*, call: Call, user) -> dict[str, Any]:
 @transaction.atomic
 def assignment_add(*, application: Application, member: CommitteeMember, user) -> Assignment:
     if member_is_conflicted(member, application, latest_content(application)):
-        raise SelectionError(_("This member has a conflict of interest with this dossier."))
+        raise SelectionError(
+            _("This member has a conflict of interest with this dossier."), code=ErrorCode.CONFLICT_OF_INTEREST
+        )
     if not getattr(application, "eligibility", None) or not application.eligibility.is_eligible:
         raise NotEligible()
     assignment, created = Assignment.objects.get_or_create(
@@ -398,7 +403,7 @@ def decision_record(*, application: Application, user, outcome: str, rationale: 
     if selection.decisions_published_at:
         raise DecisionsPublished()
     if outcome not in Decision.Outcome.values:
-        raise SelectionError(_("Unknown decision."))
+        raise SelectionError(_("Unknown decision."), code=ErrorCode.INVALID_DATA)
     if not getattr(application, "eligibility", None) or not application.eligibility.is_eligible:
         raise NotEligible()
     previous = Decision.objects.filter(application=application).first()
@@ -426,7 +431,7 @@ def decisions_publish(*, call: Call, user) -> int:
         raise DecisionsPublished()
     decisions = list(Decision.objects.filter(application__call=call).values_list("pk", flat=True))
     if not decisions:
-        raise SelectionError(_("Record at least one decision before publishing."))
+        raise SelectionError(_("Record at least one decision before publishing."), code=ErrorCode.NO_DECISION)
     Selection.objects.filter(pk=selection.pk).update(decisions_published_at=timezone.now())
     record(call, user, "decisions_published", count=len(decisions))
     from .tasks import notify_decision

@@ -20,15 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ortools.graph.python import min_cost_flow
 
+from convergence.core.errors import DomainError, ErrorCode
+
 SCALE = 1_000_000  # affinities in [0, 1] become integer costs with six decimals
 
 
-class AssignmentInfeasible(Exception):
+class AssignmentInfeasible(DomainError):
     """The request cannot be met; `reasons` says what is missing, in the user's language."""
+
+    code = ErrorCode.ASSIGNMENT_INFEASIBLE
 
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
-        super().__init__(" ".join(reasons))
+        super().__init__(" ".join(str(reason) for reason in reasons), details={"reasons": [str(r) for r in reasons]})
 
 
 @dataclass(frozen=True)

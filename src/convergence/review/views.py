@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from convergence.applications.errors import ApplicationError
 from convergence.calls.models import Call
+from convergence.core.errors import DomainError
 
 from . import services
 from .access import access_application_for_member, access_assignment_for_member, membership
@@ -89,7 +89,7 @@ def member_conflicts(request: HttpRequest, slug: str) -> HttpResponse:
                     organisation=form.cleaned_data["organisation"],
                     reason=form.cleaned_data["reason"],
                 )
-            except ApplicationError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, _("Conflict of interest recorded."))
@@ -133,7 +133,7 @@ def review_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             services.review_save(
                 assignment=assignment, user=request.user, data=form.review_data(), submit="submit" in request.POST
             )
-        except ApplicationError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             problems = error.field_errors
         else:

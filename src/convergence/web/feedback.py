@@ -7,14 +7,14 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest
 
-from convergence.applications.errors import ApplicationError
+from convergence.core.errors import DomainError
 
 
 def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
     """Run `action`; say `success` (its %(count)d filled when the action returns a number) or why it was refused."""
     try:
         outcome = action()
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         for problems in error.field_errors.values():
             messages.error(request, " ".join(str(problem) for problem in problems))

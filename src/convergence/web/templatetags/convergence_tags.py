@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from convergence.applications.countries import country_name
 from convergence.calls.i18n import localize
+from convergence.core.countries import country_name
 
 register = template.Library()
 

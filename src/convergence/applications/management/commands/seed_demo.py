@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from convergence.applications.demo import demo_dossiers, seed_demo_applications
-from convergence.applications.errors import ApplicationError
 from convergence.calls.models import Call
 from convergence.calls.selectors import call_current
+from convergence.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -26,6 +26,6 @@ class Command(BaseCommand):
             outcome = seed_demo_applications(
                 call=target, count=applications or len(demo_dossiers("current")), seed=seed
             )
-        except ApplicationError as error:
+        except DomainError as error:
             raise CommandError(str(error.message)) from error
         self.stdout.write(f"{target.slug}: {outcome['submitted']} submitted, {outcome['draft']} drafts created")

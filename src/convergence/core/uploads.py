@@ -1,4 +1,4 @@
-"""Attachments are PDF: checked by their content, never by their name."""
+"""Uploaded files checked by their content, never by their name (PDF here; the other kinds where they are used)."""
 
 from __future__ import annotations
 
