@@ -58,8 +58,15 @@ def test_competition_journey(browser, live_server, slow_worker, tmp_path):
     participant_page.get_by_role("tab", name="Règlement").click()
     participant_page.get_by_text("Une équipe par personne.").wait_for()
     participant_page.fill("#id_display_name", "paul-p")
-    # The DSFR draws the box over the native input; the tab panel may still be settling its height.
-    participant_page.locator("#id_accept_rules").check(force=True)
+    # The DSFR draws the box over the native input and the tab panel may still be settling its height (under load
+    # a click can land while it moves): click its label as a person does, until the box is ticked.
+    rules = participant_page.locator("#id_accept_rules")
+    for _attempt in range(5):
+        if rules.is_checked():
+            break
+        participant_page.locator("label[for=id_accept_rules]").click()
+        participant_page.wait_for_timeout(200)
+    assert rules.is_checked()
     participant_page.get_by_role("button", name="Demander à participer").click()
     # Sent to the "Participate" tab, which says the request is waiting.
     participate = participant_page.get_by_role("tabpanel", name="Participer")
