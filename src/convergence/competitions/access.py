@@ -7,8 +7,33 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from convergence.accounts.access import user_is_organiser
+from convergence.applications.models import Application
+
 from .models import Competition, Participant, Phase, PublicFile, Submission
-from .services import is_host
+
+
+def hostable_applications(user):
+    """The challenges a person may host a competition for: every format-1 challenge for an organiser, their own
+    format-1 challenges for a carrier."""
+    applications = Application.objects.filter(format__hosts_competition=True).select_related("call")
+    return applications if user_is_organiser(user) else applications.filter(owner=user)
+
+
+def may_host(user, application: Application | None) -> bool:
+    """The organiser, or the carrier of a format-1 challenge (the format hosted as a competition)."""
+    if user_is_organiser(user):
+        return True
+    return bool(
+        application is not None
+        and application.owner_id == user.pk
+        and application.format is not None
+        and application.format.hosts_competition
+    )
+
+
+def is_host(user, competition: Competition) -> bool:
+    return user.is_authenticated and (competition.host_id == user.pk or user_is_organiser(user))
 
 
 def competition_by_slug(slug: str) -> Competition:

@@ -8,31 +8,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from convergence.accounts.access import user_is_organiser
-from convergence.applications.models import Application
 from convergence.core.errors import DomainError
 from convergence.web.feedback import attempt
 
 from . import services
-from .access import competition_by_slug, require_host
+from .access import competition_by_slug, hostable_applications, may_host, require_host
 from .bundle import competition_from_bundle
 from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm
 from .models import Participant, Phase, Submission
 from .selectors import activity
 
 
-def _hostable_applications(user):
-    applications = Application.objects.filter(format__hosts_competition=True).select_related("call")
-    return applications if user_is_organiser(user) else applications.filter(owner=user)
-
-
 def _chosen_application(user, value: str):
-    return _hostable_applications(user).filter(pk=value).first() if value else None
+    return hostable_applications(user).filter(pk=value).first() if value else None
 
 
 @login_required
 def competition_new(request):
-    applications = list(_hostable_applications(request.user))
+    applications = list(hostable_applications(request.user))
     form = CompetitionForm(request.POST if "create" in request.POST else None, applications=applications)
     bundle_form = BundleForm(
         request.POST if "bundle" in request.POST else None, request.FILES or None, applications=applications
@@ -65,7 +58,11 @@ def competition_new(request):
     return render(
         request,
         "competitions/new.html",
-        {"form": form, "bundle_form": bundle_form, "may_host": user_is_organiser(request.user) or bool(applications)},
+        {
+            "form": form,
+            "bundle_form": bundle_form,
+            "may_host": may_host(request.user, None) or bool(applications),
+        },
     )
 
 

@@ -18,13 +18,13 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from convergence.accounts.access import user_is_organiser
 from convergence.accounts.models import User
 from convergence.applications.models import Application
 from convergence.core.errors import DomainError, ErrorCode
 from convergence.core.uploads import sha256_of
 from convergence.web.public_cache import public_content_changed
 
+from .access import is_host, may_host
 from .metrics import REGISTRY
 from .models import Competition, CompetitionEvent, GroundTruth, Participant, Phase, PublicFile, Submission, Team
 from .scoring import SubmissionInvalid, ground_truth_from_csv
@@ -51,22 +51,6 @@ def _notify(participant: Participant, kind: str) -> None:
     from .tasks import notify_participation  # the tasks module imports this one
 
     transaction.on_commit(lambda: notify_participation.delay(participant.pk, kind))
-
-
-def may_host(user, application: Application | None) -> bool:
-    """The organiser, or the carrier of a format-1 challenge (the format hosted as a competition)."""
-    if user_is_organiser(user):
-        return True
-    return bool(
-        application is not None
-        and application.owner_id == user.pk
-        and application.format is not None
-        and application.format.hosts_competition
-    )
-
-
-def is_host(user, competition: Competition) -> bool:
-    return user.is_authenticated and (competition.host_id == user.pk or user_is_organiser(user))
 
 
 RESERVED_SLUGS = {"new", "files", "submissions"}  # taken by the competitions' own addresses

@@ -21,6 +21,7 @@ from .access import (
     access_submission,
     competition_by_slug,
     is_admitted,
+    is_host,
     own_submissions,
     participant_of,
     private_scores_visible,
@@ -72,7 +73,7 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "display_name_form": DisplayNameForm(
                 initial={"display_name": participant.display_name if participant else ""}
             ),
-            "is_host": services.is_host(request.user, competition),
+            "is_host": is_host(request.user, competition),
             "join_form": JoinForm(),
             "submit_form": SubmitForm(),
             "team_create_form": TeamCreateForm(),

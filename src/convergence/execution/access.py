@@ -20,6 +20,16 @@ def may_follow(*, user, label) -> bool:
     return member is not None and member_can_read(member, label.application)
 
 
+def writes_reports(*, user, label) -> bool:
+    """Only the carrier of the challenge writes its reports (organisers and the committee read and comment)."""
+    return user.is_authenticated and label.application.owner_id == user.pk
+
+
+def may_publish_results(*, user, report: ProgressReport) -> bool:
+    """Organisers publish final results on the challenge's public page."""
+    return user_is_organiser(user) and report.milestone.report == "final"
+
+
 def can_comment(*, user, report: ProgressReport) -> bool:
     return may_follow(user=user, label=report.label)
 

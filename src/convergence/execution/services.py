@@ -22,6 +22,7 @@ from convergence.core.uploads import pdf_problem, sha256_of, size_problem
 from convergence.labels.models import Label
 from convergence.web.dates import readable_moment
 
+from .access import can_comment, writes_reports
 from .models import ExecutionEvent, MilestoneReminder, ProgressReport, ReportAttachment, ReportComment
 
 REPORT_MAX_ATTACHMENTS = 5
@@ -71,7 +72,7 @@ def _editable(report: ProgressReport, user) -> ProgressReport:
     locked = (
         ProgressReport.objects.select_for_update().select_related("label__application", "label__call").get(pk=report.pk)
     )
-    if locked.label.application.owner_id != user.pk:
+    if not writes_reports(user=user, label=locked.label):
         raise NotAllowed(_("Only the carrier of the challenge writes its reports."))
     if not locked.label.is_valid:
         raise ReportError(_("The label of this challenge has been revoked."), code=ErrorCode.LABEL_REVOKED)
@@ -135,7 +136,6 @@ def report_attachment_add(*, report: ProgressReport, user, upload: UploadedFile)
 
 @transaction.atomic
 def report_comment(*, report: ProgressReport, user, text: str) -> ReportComment:
-    from .access import can_comment
 
     report = ProgressReport.objects.select_related("label__call", "label__application").get(pk=report.pk)
     text = (text or "").strip()

@@ -8,14 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from convergence.accounts.access import require_organiser, user_is_organiser
+from convergence.accounts.access import require_organiser
 from convergence.calls.models import Call
 from convergence.labels.access import access_label_for_carrier
 from convergence.labels.selectors import label_verification
 from convergence.web.feedback import attempt
 
 from . import services
-from .access import access_report, can_comment, may_follow, require_follow_up_reader
+from .access import (
+    access_report,
+    can_comment,
+    may_follow,
+    may_publish_results,
+    require_follow_up_reader,
+    writes_reports,
+)
 from .forms import CommentForm, ReportForm
 from .models import ProgressReport
 
@@ -24,7 +31,7 @@ def report_edit(request: HttpRequest, identifier: str, milestone: str) -> HttpRe
     label = access_label_for_carrier(user=request.user, identifier=identifier)
     milestone_obj = get_object_or_404(label.call.milestones.exclude(report=""), code=milestone)
     report = services.report_for(label=label, milestone=milestone_obj)
-    is_carrier = label.application.owner_id == request.user.pk
+    is_carrier = writes_reports(user=request.user, label=label)
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -88,7 +95,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "form": form,
             "may_comment": can_comment(user=request.user, report=report),
-            "may_publish": user_is_organiser(request.user) and report.milestone.report == "final",
+            "may_publish": may_publish_results(user=request.user, report=report),
             "comments": report.comments.select_related("author"),
         },
     )
