@@ -19,7 +19,7 @@ from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 from convergence.core.countries import country_name
 from convergence.review.models import Assignment, Review
-from convergence.review.selectors import committee, ranking, review_progress
+from convergence.review.selectors import committee, latest_contents, ranking, review_progress
 
 # A draft is at risk when the deadline is this close and the dossier still cannot be submitted.
 AT_RISK_BEFORE_DEADLINE = timedelta(days=7)
@@ -42,11 +42,8 @@ def previous_edition(call: Call) -> Call | None:
 
 def submitted_contents(call: Call) -> list[dict]:
     """The last submitted version of each dossier currently submitted (what the committee reads)."""
-    contents: dict[int, dict] = {}
-    rows = Submission.objects.filter(application__call=call, application__status=Application.Status.SUBMITTED)
-    for submission in rows.order_by("application", "number").only("application_id", "content"):
-        contents[submission.application_id] = submission.content
-    return list(contents.values())
+    submitted = Application.objects.filter(call=call, status=Application.Status.SUBMITTED).values_list("pk", flat=True)
+    return list(latest_contents(submitted).values())
 
 
 def _daily_cumulative(moments, first: date, last: date) -> list[tuple[date, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from csp.decorators import csp
@@ -16,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
 from convergence.calls.access import access_call_for_organiser
-from convergence.core.spreadsheets import spreadsheet_safe
+from convergence.review.exports import table_response
 from convergence.review.reminders import review_reminders_send
 
 from . import public, selectors
-from .dashboard import CHARTS, call_tables, chart_bytes
+from .dashboard import CHARTS, COVERAGE, call_tables, chart_bytes
 from .selectors import Table
 
 # Matplotlib's SVG styles its shapes inline; the file is an image (no script can run in it).
@@ -52,13 +51,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "previous": selectors.previous_edition(call),
         "totals": {
             "submitted": call.applications.filter(status=Application.Status.SUBMITTED).count(),
-            "drafts": call.applications.filter(status="draft").count(),
+            "drafts": call.applications.filter(status=Application.Status.DRAFT).count(),
             "countries": len(tables["countries"].rows),
         },
     }
-    context["coverage"] = [
-        context["figures"][key] for key in ("themes", "domains", "formats", "criteria", "trl", "carrier_types")
-    ]
+    context["coverage"] = [context["figures"][key] for key in COVERAGE]
     return render(request, "insights/dashboard.html", context)
 
 
@@ -67,13 +64,7 @@ def _figure(table: Table, description: object, svg: str, png: str, csv_url: str)
 
 
 def table_csv(table: Table, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # spreadsheets open UTF-8 accents correctly with the mark
-    writer = csv.writer(response)
-    writer.writerow(table.columns)
-    writer.writerows([spreadsheet_safe(value) for value in row] for row in table.rows)
-    return response
+    return table_response(table.columns, [list(row) for row in table.rows], extension="csv", filename=filename)
 
 
 @require_GET

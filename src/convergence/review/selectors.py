@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -155,10 +156,11 @@ def ranking(
     return [row for row in ordered if _matches(row, filters or {}) and _in_view(row, view)]
 
 
-def latest_contents(application_ids: list[int]) -> dict[int, dict]:
-    """The last submitted version of each dossier, in one query (latest_content for many)."""
+def latest_contents(applications: Iterable[int]) -> dict[int, dict]:
+    """The last submitted version of each dossier (ids, or a query of dossiers), in one query."""
     contents: dict[int, dict] = {}
-    for submission in Submission.objects.filter(application__in=application_ids).order_by("application", "number"):
+    submissions = Submission.objects.filter(application__in=applications).order_by("application", "number")
+    for submission in submissions.only("application_id", "content"):
         contents[submission.application_id] = submission.content
     return contents
 
