@@ -23,7 +23,7 @@ def slow_worker(monkeypatch):
         for pk in ids:
             threading.Timer(1.5, score_submission.delay, args=[pk]).start()
 
-    monkeypatch.setattr(services, "_queue", queue)
+    monkeypatch.setattr(services.submissions, "queue_scoring_after_commit", queue)
 
 
 def test_competition_journey(browser, live_server, slow_worker, tmp_path):

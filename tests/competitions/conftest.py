@@ -25,7 +25,11 @@ def scoring_right_away(monkeypatch):
     """Tests run inside one transaction that never commits: score as soon as a submission is queued."""
     from convergence.competitions.tasks import queue_scoring
 
-    monkeypatch.setattr(services, "_queue", lambda ids: [queue_scoring(pk) for pk in ids])
+    def score_now(ids):
+        for pk in ids:
+            queue_scoring(pk)
+
+    monkeypatch.setattr(services.submissions, "queue_scoring_after_commit", score_now)
 
 
 def queued_again(submission):

@@ -91,7 +91,7 @@ def test_the_cached_catalogue_and_open_data_follow_every_change_of_a_label(label
 
 
 def test_a_large_catalogue_is_shown_page_by_page_keeping_the_filters(labelled, client, organiser):
-    from convergence.labels.catalogue import CATALOGUE_PAGE_SIZE
+    from convergence.labels.views_catalogue import CATALOGUE_PAGE_SIZE
 
     template = Label.objects.get(identifier="CIA-2024-L001")
     copies = []

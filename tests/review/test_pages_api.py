@@ -92,7 +92,8 @@ def test_meeting_page_records_a_decision_and_exports(client, assigned, organiser
     decisions_csv = client.get(f"/selection/{call.slug}/export/decisions.csv").content.decode("utf-8-sig")
     assert "À revoir" in decisions_csv
     audit = client.get(f"/selection/{call.slug}/audit/").content.decode()
-    assert "decision_recorded" in audit and "review_submitted" in audit and "assignment_run" in audit
+    # Each kind of event in the reader's language.
+    assert "Décision enregistrée" in audit and "Évaluation transmise" in audit and "Affectation calculée" in audit
 
 
 def test_member_api_review_and_organiser_api_round(api_client, round_, organiser):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from convergence.calls.models import Call, Criterion, Format, PriorityDomain, Theme
+from convergence.core.models import Event, StoredUpload
 
 
 class OrganisationType(models.TextChoices):
@@ -125,24 +126,16 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.application.call.slug}/{instance.application_id}/{instance.sha256}.pdf"
 
 
-class Attachment(models.Model):
+class Attachment(StoredUpload):
     """A PDF. Removing it from a dossier only hides it: a submitted version may still refer to it."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("attachment")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Submission(models.Model):
@@ -178,7 +171,7 @@ class Submission(models.Model):
         return self.receipt_number
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(Event):
     """Who did what to a dossier, and when: one row per state change."""
 
     class Kind(models.TextChoices):
@@ -191,16 +184,8 @@ class ApplicationEvent(models.Model):
         REMINDED = "reminded", _("Reminder sent")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    details = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
         verbose_name = _("dossier event")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

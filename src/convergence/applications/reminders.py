@@ -27,7 +27,7 @@ def draft_reminders_send(*, call: Call, user, applications: list[Application]) -
     for application in locked.order_by("pk"):
         if application.pk in already:
             continue
-        ApplicationEvent.objects.create(application=application, actor=user, kind=ApplicationEvent.Kind.REMINDED)
+        ApplicationEvent.record(ApplicationEvent.Kind.REMINDED, user, application=application)
         transaction.on_commit(partial(send_draft_reminder.delay, application.pk))
         sent += 1
     return sent

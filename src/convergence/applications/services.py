@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
-from convergence.core.uploads import pdf_problem, sha256_of, size_problem
+from convergence.core.uploads import pdf_problem, size_problem
 
 from .errors import (
     AttachmentRejected,
@@ -79,22 +79,13 @@ def _mark_changed_since_submission(application: Application) -> None:
     )
 
 
-def _record(application: Application, actor, kind: str, *, from_status="", to_status="", **details) -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=actor,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        details=details,
-    )
-
-
 @transaction.atomic
 def application_create(*, call: Call, user, changes: dict[str, Any] | None = None) -> Application:
     _ensure_call_accepts_changes(call, timezone.now())
     application = Application.objects.create(call=call, owner=user, contact_email=user.email)
-    _record(application, user, ApplicationEvent.Kind.CREATED, to_status=Application.Status.DRAFT)
+    ApplicationEvent.record(
+        ApplicationEvent.Kind.CREATED, user, application=application, to_status=Application.Status.DRAFT
+    )
     if changes:
         application = application_update(
             application=application, user=user, expected_version=application.version, changes=changes
@@ -124,10 +115,10 @@ def draft_delete(*, application: Application, user) -> None:
     if application.status != Application.Status.DRAFT or application.submissions.exists():
         raise InvalidTransition(_("Only a draft that was never submitted can be deleted; withdraw it instead."))
     files = [attachment.file for attachment in application.attachments.all()]
-    CallEvent.objects.create(
+    CallEvent.record(
+        CallEvent.Kind.DRAFT_DELETED,
+        user,
         call=application.call,
-        actor=user,
-        kind="draft_deleted",
         details={"application": application.pk, "title": application.title, "version": application.version},
     )
     # Attachments and the dossier's history are protected from accidental deletion; here they go on purpose.
@@ -279,14 +270,11 @@ def _record_edit(application: Application, user, fields: list[str], now: datetim
         }
         last.save(update_fields=["details"])
         return
-    _record(
-        application,
-        user,
+    ApplicationEvent.record(
         ApplicationEvent.Kind.EDITED,
-        fields=fields,
-        version=application.version,
-        saves=1,
-        until=now.isoformat(),
+        user,
+        application=application,
+        details={"fields": fields, "version": application.version, "saves": 1, "until": now.isoformat()},
     )
 
 
@@ -442,14 +430,13 @@ def application_submit(
         digest=content_digest(content),
         idempotency_key=idempotency_key,
     )
-    _record(
-        application,
-        user,
+    ApplicationEvent.record(
         ApplicationEvent.Kind.SUBMITTED,
+        user,
+        application=application,
         from_status=previous_status,
         to_status=Application.Status.SUBMITTED,
-        receipt=submission.receipt_number,
-        digest=submission.digest,
+        details={"receipt": submission.receipt_number, "digest": submission.digest},
     )
     from .tasks import send_receipt_email
 
@@ -465,10 +452,10 @@ def application_withdraw(*, application: Application, user) -> Application:
     Application.objects.filter(pk=application.pk).update(
         status=Application.Status.WITHDRAWN, version=F("version") + 1, updated_at=timezone.now()
     )
-    _record(
-        application,
-        user,
+    ApplicationEvent.record(
         ApplicationEvent.Kind.WITHDRAWN,
+        user,
+        application=application,
         from_status=Application.Status.SUBMITTED,
         to_status=Application.Status.WITHDRAWN,
     )
@@ -487,22 +474,15 @@ def attachment_add(*, application: Application, user, upload: UploadedFile) -> A
     problem = size_problem(upload, settings.ATTACHMENT_MAX_BYTES) or pdf_problem(upload)
     if problem:
         raise AttachmentRejected(problem)
-    attachment = Attachment(
-        application=application,
-        original_name=(upload.name or "document.pdf")[-255:],
-        size=upload.size or 0,
-        sha256=sha256_of(upload),
-        uploaded_by=user,
+    attachment = Attachment(application=application).store(
+        upload, user=user, stored_name="upload.pdf", default_name="document.pdf"
     )
-    attachment.file.save("upload.pdf", upload, save=False)
-    attachment.save()
     _mark_changed_since_submission(application)
-    _record(
-        application,
-        user,
+    ApplicationEvent.record(
         ApplicationEvent.Kind.ATTACHMENT_ADDED,
-        attachment=attachment.pk,
-        name=attachment.original_name,
+        user,
+        application=application,
+        details={"attachment": attachment.pk, "name": attachment.original_name},
     )
     return attachment
 
@@ -513,12 +493,11 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
     removed = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
     if removed:
         _mark_changed_since_submission(application)
-        _record(
-            application,
-            user,
+        ApplicationEvent.record(
             ApplicationEvent.Kind.ATTACHMENT_REMOVED,
-            attachment=attachment.pk,
-            name=attachment.original_name,
+            user,
+            application=application,
+            details={"attachment": attachment.pk, "name": attachment.original_name},
         )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import backoffice, views
+from . import views, views_organiser
 
 app_name = "applications"
 
@@ -18,12 +18,12 @@ urlpatterns = [
     ),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("receipts/<int:submission_id>.pdf", views.receipt_download, name="receipt"),
-    path("backoffice/", backoffice.backoffice_home, name="backoffice_home"),
-    path("backoffice/calls/<slug:slug>/", backoffice.backoffice_list, name="backoffice"),
+    path("backoffice/", views_organiser.backoffice_home, name="backoffice_home"),
+    path("backoffice/calls/<slug:slug>/", views_organiser.backoffice_list, name="backoffice"),
     re_path(
         r"^backoffice/calls/(?P<slug>[-\w]+)/export\.(?P<extension>csv|xlsx)$",
-        backoffice.backoffice_export,
+        views_organiser.backoffice_export,
         name="backoffice_export",
     ),
-    path("backoffice/dossiers/<int:pk>/", backoffice.backoffice_detail, name="backoffice_detail"),
+    path("backoffice/dossiers/<int:pk>/", views_organiser.backoffice_detail, name="backoffice_detail"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from convergence.calls.models import Call
 from convergence.core.errors import DomainError
+from convergence.web.feedback import attempt
 
 from . import services
 from .access import access_application_for_owner, access_application_for_reader, access_attachment, access_submission
@@ -257,12 +258,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
-    try:
-        services.application_withdraw(application=application, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your dossier was withdrawn. You may submit it again until the deadline."))
+    attempt(
+        request,
+        lambda: services.application_withdraw(application=application, user=request.user),
+        _("Your dossier was withdrawn. You may submit it again until the deadline."),
+    )
     return redirect(application)
 
 
@@ -270,13 +270,12 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
-    try:
-        services.draft_delete(application=application, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(application)
-    messages.success(request, _("The draft was deleted."))
-    return redirect("applications:mine")
+    deleted = attempt(
+        request,
+        lambda: services.draft_delete(application=application, user=request.user),
+        _("The draft was deleted."),
+    )
+    return redirect("applications:mine") if deleted else redirect(application)
 
 
 @login_required
@@ -284,10 +283,11 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
-    try:
-        services.attachment_remove(attachment=attachment, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    attempt(
+        request,
+        lambda: services.attachment_remove(attachment=attachment, user=request.user),
+        _("Attachment removed."),
+    )
     return redirect("applications:step", pk=pk, step="attachments")
 
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from convergence.core.models import Event
+
 from .i18n import localize
 
 
@@ -144,17 +146,17 @@ class Milestone(CallItem):
         return self.due_at or self.ends_at or self.starts_at
 
 
-class CallEvent(models.Model):
-    """Who changed a call, and when: loading a definition file, closing applications early."""
+class CallEvent(Event):
+    """Who changed a call, and when: loading a definition file, closing applications early, the kit, deleted drafts."""
+
+    class Kind(models.TextChoices):
+        LOADED = "loaded", _("Call loaded")
+        CLOSED_EARLY = "closed_early", _("Applications closed early")
+        DRAFT_DELETED = "draft_deleted", _("Draft deleted")
+        KIT_FILE_ADDED = "kit_file_added", _("Kit file added")
+        KIT_FILE_REMOVED = "kit_file_removed", _("Kit file removed")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=40)
-    details = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+    class Meta(Event.Meta):
+        verbose_name = _("call event")

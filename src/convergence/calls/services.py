@@ -125,7 +125,9 @@ def call_load(
             "reminder_days_before": item.reminder_days_before,
         },
     )
-    CallEvent.objects.create(call=call, kind="loaded", details={"source": source, "demo": demo, "shift_days": shift})
+    CallEvent.record(
+        CallEvent.Kind.LOADED, None, call=call, details={"source": source, "demo": demo, "shift_days": shift}
+    )
     # The call's own API and the catalogue's open data (call titles) show what was just loaded.
     public_content_changed("calls")
     public_content_changed("catalogue")
@@ -145,7 +147,7 @@ def call_close_now(*, call: Call, user) -> Call:
         raise CallAlreadyClosed()
     previous = call.closes_at
     Call.objects.filter(pk=call.pk).update(closes_at=now - timedelta(seconds=1))
-    CallEvent.objects.create(call=call, actor=user, kind="closed_early", details={"planned": previous.isoformat()})
+    CallEvent.record(CallEvent.Kind.CLOSED_EARLY, user, call=call, details={"planned": previous.isoformat()})
     public_content_changed("calls")
     call.refresh_from_db()
     return call

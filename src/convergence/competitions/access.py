@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from convergence.accounts.access import user_is_organiser
 from convergence.applications.models import Application
 
+from .errors import NotAllowed
 from .models import Competition, Participant, Phase, PublicFile, Submission
 
 
@@ -90,3 +92,16 @@ def access_submission(*, user, submission_id: int) -> Submission:
 
 def private_scores_visible(user, phase: Phase) -> bool:
     return phase.has_ended or is_host(user, phase.competition)
+
+
+def active_participant(*, competition: Competition, user) -> Participant:
+    participant = (
+        Participant.objects.filter(
+            competition=competition, user=user, status=Participant.Status.APPROVED, accepted_rules_at__isnull=False
+        )
+        .select_related("team")
+        .first()
+    )
+    if participant is None:
+        raise NotAllowed(_("Join the competition (and be admitted, for a closed one) before submitting."))
+    return participant

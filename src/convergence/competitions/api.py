@@ -185,6 +185,7 @@ class SubmissionCreateApi(APIView):
     def post(self, request, slug: str, phase: str):
         competition = competition_by_slug(slug)
         phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+        services.active_participant(competition=competition, user=request.user)  # who, before what they sent
         serializer = SubmissionInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission = services.submission_create(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convergence.applications.models import Application
 from convergence.calls.models import Call
+from convergence.core.models import Event, StoredUpload
 
 from .metrics import metric_choices
 
@@ -121,14 +122,12 @@ def public_file_path(instance, filename: str) -> str:
     return f"competitions/public/{instance.competition.slug}/{instance.sha256}-{filename}"
 
 
-class PublicFile(models.Model):
+class PublicFile(StoredUpload):
+    """A file every participant may download (starting kit, training data)."""
+
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="public_files")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(upload_to=public_file_path, max_length=300)
-    original_name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["title"]
@@ -230,15 +229,31 @@ class Submission(models.Model):
         return f"#{self.pk} {self.status}"
 
 
-class CompetitionEvent(models.Model):
+class CompetitionEvent(Event):
+    """Who changed a competition, took part or submitted, and what the scoring worker did (actor None)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Competition created")
+        PHASE_ADDED = "phase_added", _("Phase added")
+        GROUND_TRUTH_UPLOADED = "ground_truth_uploaded", _("Ground truth uploaded")
+        PHASE_RESCORED = "phase_rescored", _("Phase rescored")
+        PUBLIC_FILE_ADDED = "public_file_added", _("Data file published")
+        JOINED = "joined", _("Joined")
+        REQUESTED = "requested", _("Asked to take part")
+        APPROVED = "approved", _("Admitted")
+        REFUSED = "refused", _("Refused")
+        INVITED = "invited", _("Invited")
+        RENAMED = "renamed", _("Display name changed")
+        TEAM_CREATED = "team_created", _("Team created")
+        TEAM_JOINED = "team_joined", _("Team joined")
+        TEAM_LEFT = "team_left", _("Team left")
+        SUBMITTED = "submitted", _("Submission received")
+        SELECTED = "selected", _("Submission selected for the leaderboard")
+        REQUEUED = "requeued", _("Submission queued again after a stopped worker")
+        SCORED = "scored", _("Submission scored")
+        FAILED = "failed", _("Submission failed")
+
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=40)
-    details = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+    class Meta(Event.Meta):
+        verbose_name = _("competition event")

@@ -77,10 +77,10 @@ def _finish(submission_id: int, **fields) -> None:
     )
     if written:
         submission = Submission.objects.select_related("phase__competition").get(pk=submission_id)
-        CompetitionEvent.objects.create(
+        CompetitionEvent.record(
+            fields["status"],  # scored or failed: the event kinds of the same name
+            None,
             competition=submission.phase.competition,
-            actor=None,
-            kind=str(fields["status"]),
             details={"submission": submission_id, "phase": submission.phase.code, "score": fields.get("public_score")},
         )
         if fields["status"] == Submission.Status.SCORED:

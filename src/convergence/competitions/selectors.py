@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
@@ -77,29 +81,6 @@ def _entrant_names(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return names
 
 
-EVENT_LABELS = {
-    "created": gettext_lazy("Competition created"),
-    "phase_added": gettext_lazy("Phase added"),
-    "ground_truth_uploaded": gettext_lazy("Ground truth uploaded"),
-    "phase_rescored": gettext_lazy("Phase rescored"),
-    "public_file_added": gettext_lazy("Data file published"),
-    "joined": gettext_lazy("Joined"),
-    "requested": gettext_lazy("Asked to take part"),
-    "approved": gettext_lazy("Admitted"),
-    "refused": gettext_lazy("Refused"),
-    "invited": gettext_lazy("Invited"),
-    "team_created": gettext_lazy("Team created"),
-    "team_joined": gettext_lazy("Team joined"),
-    "team_left": gettext_lazy("Team left"),
-    "submitted": gettext_lazy("Submission received"),
-    "selected": gettext_lazy("Submission selected for the leaderboard"),
-    "scored": gettext_lazy("Submission scored"),
-    "failed": gettext_lazy("Submission failed"),
-    "requeued": gettext_lazy("Submission queued again after a stopped worker"),
-    "renamed": gettext_lazy("Display name changed"),
-}
-
-
 @dataclass(frozen=True)
 class ActivityLine:
     at: datetime
@@ -146,10 +127,51 @@ def activity(competition: Competition, *, limit: int = 200) -> list[ActivityLine
         ActivityLine(
             at=event.at,
             actor=event.actor.email if event.actor else gettext("platform"),
-            what=str(EVENT_LABELS.get(event.kind, event.kind)),
+            what=event.get_kind_display(),
             details=" · ".join(
                 _detail(key, value, phase_names) for key, value in sorted(event.details.items()) if value is not None
             ),
         )
         for event in events
     ]
+
+
+def local_day_start(moment: datetime) -> datetime:
+    """Midnight of `moment`'s day in the competitions' time zone (Europe/Paris): where daily limits reset."""
+    zone = zoneinfo.ZoneInfo(settings.COMPETITION_TIME_ZONE)
+    local = moment.astimezone(zone)
+    return datetime(local.year, local.month, local.day, tzinfo=zone)
+
+
+def _counted(phase: Phase, participant: Participant):
+    """Submissions that count against the limits: the entrant's (the whole team's), failed ones excluded."""
+    entrant = Q(team=participant.team) if participant.team_id else Q(participant=participant)
+    return phase.submissions.filter(entrant).exclude(status=Submission.Status.FAILED)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Where an entrant stands against a phase's limits; failed submissions do not count."""
+
+    used_today: int
+    per_day: int
+    used_total: int
+    total: int
+    resets_at: datetime
+
+    @property
+    def left_today(self) -> int:
+        return max(0, min(self.per_day - self.used_today, self.total - self.used_total))
+
+
+def submission_quota(phase: Phase, participant: Participant, now: datetime | None = None) -> Quota:
+    now = now or timezone.now()
+    counted = _counted(phase, participant)
+    day_start = local_day_start(now)
+    return Quota(
+        used_today=counted.filter(created_at__gte=day_start).count(),
+        per_day=phase.max_per_day,
+        used_total=counted.count(),
+        total=phase.max_total,
+        resets_at=day_start + timedelta(days=1),
+    )

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import host, views
+from . import views, views_host
 
 app_name = "competitions"
 
 urlpatterns = [
     path("competitions/", views.competition_list, name="list"),
-    path("competitions/new/", host.competition_new, name="new"),
+    path("competitions/new/", views_host.competition_new, name="new"),
     path("competitions/files/<int:pk>/", views.public_file_download, name="file"),
     path("competitions/submissions/<int:pk>/", views.submission_status, name="submission"),
     path("competitions/submissions/<int:pk>/select/", views.submission_select, name="select"),
@@ -15,9 +15,9 @@ urlpatterns = [
     path("competitions/<slug:slug>/join/", views.competition_join, name="join"),
     path("competitions/<slug:slug>/team/", views.team_change, name="team"),
     path("competitions/<slug:slug>/display-name/", views.display_name_change, name="display_name"),
-    path("competitions/<slug:slug>/host/", host.competition_host, name="host"),
-    path("competitions/<slug:slug>/participants/<int:pk>/", host.participant_decide, name="decide"),
+    path("competitions/<slug:slug>/host/", views_host.competition_host, name="host"),
+    path("competitions/<slug:slug>/participants/<int:pk>/", views_host.participant_decide, name="decide"),
     path("competitions/<slug:slug>/<slug:phase>/submit/", views.submission_create, name="submit"),
-    path("competitions/<slug:slug>/<slug:phase>/ground-truth/", host.ground_truth_upload, name="ground_truth"),
+    path("competitions/<slug:slug>/<slug:phase>/ground-truth/", views_host.ground_truth_upload, name="ground_truth"),
     path("competitions/<slug:slug>/<slug:phase>/leaderboard.csv", views.leaderboard_csv, name="leaderboard_csv"),
 ]

@@ -1,4 +1,4 @@
-"""Participants' and the public's pages of a competition; the host's are in host.py."""
+"""Participants' and the public's pages of a competition; the host's are in views_host.py."""
 
 from __future__ import annotations
 

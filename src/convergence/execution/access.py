@@ -52,6 +52,14 @@ def access_report(*, user, report_id: int) -> ProgressReport:
     raise Http404
 
 
+def access_report_for_commenter(*, user, report_id: int) -> ProgressReport:
+    """A report its reader may also comment; the carrier reads their own but is refused (403) here."""
+    report = access_report(user=user, report_id=report_id)
+    if report.status != ProgressReport.Status.SUBMITTED or not can_comment(user=user, report=report):
+        raise PermissionDenied
+    return report
+
+
 def require_follow_up_reader(*, user, call) -> None:
     """The dashboard: organisers, and the call's committee members (who then see only reports they may read)."""
     if user_is_organiser(user) or membership(user=user, call=call) is not None:

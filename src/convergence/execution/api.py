@@ -14,7 +14,7 @@ from convergence.calls.models import Call
 from convergence.labels.access import access_label_for_carrier
 
 from . import services, showcase
-from .access import access_report, may_follow, require_follow_up_reader
+from .access import access_report, access_report_for_commenter, may_follow, require_follow_up_reader
 
 
 class KeyFigureSerializer(serializers.Serializer):
@@ -98,7 +98,7 @@ class ReportCommentsApi(APIView):
 
     @extend_schema(request=CommentInput, responses={201: CommentOutput})
     def post(self, request, report_id: int):
-        report = access_report(user=request.user, report_id=report_id)
+        report = access_report_for_commenter(user=request.user, report_id=report_id)
         serializer = CommentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.report_comment(report=report, user=request.user, text=serializer.validated_data["text"])

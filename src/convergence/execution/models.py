@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from convergence.calls.models import Call, Milestone, Theme
+from convergence.core.models import Event, StoredUpload
 from convergence.labels.models import Label
 
 
@@ -39,19 +40,12 @@ def report_attachment_path(instance: ReportAttachment, filename: str) -> str:
     return f"reports/{instance.report.label.identifier}/{instance.sha256}.pdf"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredUpload):
     report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=report_attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReportComment(models.Model):
@@ -92,21 +86,24 @@ class MilestoneReminder(models.Model):
         return f"{self.label} {self.milestone} {self.kind}"
 
 
-class ExecutionEvent(models.Model):
+class ExecutionEvent(Event):
     """Who did what during execution and the showcase: reports, comments, publications, programme changes."""
+
+    class Kind(models.TextChoices):
+        REPORT_SAVED = "report_saved", _("Report saved")
+        REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        REPORT_ATTACHMENT_ADDED = "report_attachment_added", _("Report attachment added")
+        REPORT_COMMENTED = "report_commented", _("Report commented")
+        RESULTS_PUBLISHED = "results_published", _("Results published")
+        SESSION_CREATED = "session_created", _("Showcase session created")
+        SLOT_ADDED = "slot_added", _("Showcase slot added")
+        SLOT_REMOVED = "slot_removed", _("Showcase slot removed")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="execution_events")
     label = models.ForeignKey(Label, on_delete=models.PROTECT, null=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=40)
-    details = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+    class Meta(Event.Meta):
+        verbose_name = _("execution event")
 
 
 class ShowcaseSession(models.Model):

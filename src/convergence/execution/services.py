@@ -18,7 +18,7 @@ from convergence.applications.errors import AttachmentRejected
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, Milestone
 from convergence.core.errors import DomainError, ErrorCode, NotAllowed
-from convergence.core.uploads import pdf_problem, sha256_of, size_problem
+from convergence.core.uploads import pdf_problem, size_problem
 from convergence.labels.models import Label
 from convergence.web.dates import readable_moment
 
@@ -30,10 +30,6 @@ REPORT_MAX_ATTACHMENTS = 5
 
 class ReportError(DomainError):
     code = ErrorCode.INVALID_TRANSITION
-
-
-def record(call: Call, actor, kind: str, *, label: Label | None = None, **details) -> None:
-    ExecutionEvent.objects.create(call=call, label=label, actor=actor, kind=kind, details=details)
 
 
 def report_milestones(call: Call):
@@ -104,12 +100,12 @@ def report_save(
         report.submitted_at = timezone.now()
         fields += ["status", "submitted_at"]
     report.save(update_fields=fields)
-    record(
-        report.label.call,
-        user,
+    ExecutionEvent.record(
         "report_submitted" if submit else "report_saved",
+        user,
+        call=report.label.call,
         label=report.label,
-        milestone=report.milestone.code,
+        details={"milestone": report.milestone.code},
     )
     return report
 
@@ -122,15 +118,16 @@ def report_attachment_add(*, report: ProgressReport, user, upload: UploadedFile)
     problem = size_problem(upload, settings.ATTACHMENT_MAX_BYTES) or pdf_problem(upload)
     if problem:
         raise AttachmentRejected(problem)
-    attachment = ReportAttachment(
-        report=report,
-        original_name=(upload.name or "report.pdf")[-255:],
-        size=upload.size or 0,
-        sha256=sha256_of(upload),
+    attachment = ReportAttachment(report=report).store(
+        upload, user=user, stored_name="report.pdf", default_name="report.pdf"
     )
-    attachment.file.save("report.pdf", upload, save=False)
-    attachment.save()
-    record(report.label.call, user, "report_attachment_added", label=report.label, name=attachment.original_name)
+    ExecutionEvent.record(
+        ExecutionEvent.Kind.REPORT_ATTACHMENT_ADDED,
+        user,
+        call=report.label.call,
+        label=report.label,
+        details={"name": attachment.original_name},
+    )
     return attachment
 
 
@@ -138,15 +135,22 @@ def report_attachment_add(*, report: ProgressReport, user, upload: UploadedFile)
 def report_comment(*, report: ProgressReport, user, text: str) -> ReportComment:
 
     report = ProgressReport.objects.select_related("label__call", "label__application").get(pk=report.pk)
+    # Who may comment is answered before what they wrote: someone refused learns nothing from a validation error.
+    if report.status != ProgressReport.Status.SUBMITTED or not can_comment(user=user, report=report):
+        raise NotAllowed(_("Only the organisers and the committee comment submitted reports."))
     text = (text or "").strip()
     if not text:
         raise ReportError(
             _("Write a comment first."), code=ErrorCode.INVALID_DATA, field_errors={"text": [_("Required.")]}
         )
-    if report.status != ProgressReport.Status.SUBMITTED or not can_comment(user=user, report=report):
-        raise NotAllowed(_("Only the organisers and the committee comment submitted reports."))
     comment = ReportComment.objects.create(report=report, author=user, text=text[:5000])
-    record(report.label.call, user, "report_commented", label=report.label, comment=comment.pk)
+    ExecutionEvent.record(
+        ExecutionEvent.Kind.REPORT_COMMENTED,
+        user,
+        call=report.label.call,
+        label=report.label,
+        details={"comment": comment.pk},
+    )
     return comment
 
 
@@ -158,7 +162,7 @@ def final_results_publish(*, report: ProgressReport, user) -> ProgressReport:
     if not report.label.is_valid:
         raise ReportError(_("The label of this challenge has been revoked."), code=ErrorCode.LABEL_REVOKED)
     ProgressReport.objects.filter(pk=report.pk, published_at__isnull=True).update(published_at=timezone.now())
-    record(report.label.call, user, "results_published", label=report.label)
+    ExecutionEvent.record(ExecutionEvent.Kind.RESULTS_PUBLISHED, user, call=report.label.call, label=report.label)
     report.refresh_from_db()
     return report
 

@@ -24,8 +24,8 @@ from convergence.calls.models import Call, Theme
 from convergence.core.errors import ErrorCode
 from convergence.labels.models import Label
 
-from .models import ShowcaseSession, ShowcaseSlot
-from .services import ReportError, record
+from .models import ExecutionEvent, ShowcaseSession, ShowcaseSlot
+from .services import ReportError
 
 
 class ProgrammeClash(ReportError):
@@ -63,7 +63,9 @@ def session_create(
     session = ShowcaseSession.objects.create(
         call=call, title=title.strip(), starts_at=starts_at, ends_at=ends_at, room=room.strip(), theme=theme
     )
-    record(call, user, "session_created", session=session.pk, title=session.title)
+    ExecutionEvent.record(
+        ExecutionEvent.Kind.SESSION_CREATED, user, call=call, details={"session": session.pk, "title": session.title}
+    )
     return session
 
 
@@ -115,13 +117,25 @@ def slot_add(*, session: ShowcaseSession, user, label: Label, starts_at: datetim
                 }
             )
     slot = ShowcaseSlot.objects.create(session=session, label=label, starts_at=starts_at, ends_at=ends_at)
-    record(call, user, "slot_added", label=label, session=session.pk, starts_at=starts_at.isoformat())
+    ExecutionEvent.record(
+        ExecutionEvent.Kind.SLOT_ADDED,
+        user,
+        call=call,
+        label=label,
+        details={"session": session.pk, "starts_at": starts_at.isoformat()},
+    )
     return slot
 
 
 @transaction.atomic
 def slot_remove(*, slot: ShowcaseSlot, user) -> None:
-    record(slot.session.call, user, "slot_removed", label=slot.label, session=slot.session_id)
+    ExecutionEvent.record(
+        ExecutionEvent.Kind.SLOT_REMOVED,
+        user,
+        call=slot.session.call,
+        label=slot.label,
+        details={"session": slot.session_id},
+    )
     slot.delete()
 
 

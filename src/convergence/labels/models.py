@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convergence.applications.models import Application
 from convergence.calls.models import Call
+from convergence.core.models import Event, StoredUpload
 
 # Fields of a labelled challenge that the organiser may show or hide in the public catalogue.
 # Title, carrier organisation, countries, themes, domains and format are always public; contact data never is.
@@ -63,20 +64,18 @@ class Label(models.Model):
         return self.status == self.Status.VALID
 
 
-class LabelEvent(models.Model):
+class LabelEvent(Event):
     """Who awarded, revoked or changed a label, and when."""
 
+    class Kind(models.TextChoices):
+        AWARDED = "awarded", _("Label awarded")
+        REVOKED = "revoked", _("Label revoked")
+        PUBLIC_FIELDS_CHANGED = "public_fields_changed", _("Public fields changed")
+
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=40)
-    details = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+    class Meta(Event.Meta):
+        verbose_name = _("label event")
 
 
 def kit_file_path(instance: KitFile, filename: str) -> str:
@@ -84,19 +83,14 @@ def kit_file_path(instance: KitFile, filename: str) -> str:
     return f"kits/{instance.call.slug}/{instance.sha256}.{instance.extension}"
 
 
-class KitFile(models.Model):
+class KitFile(StoredUpload):
     """One file of a call's communication kit (logos, graphic guidelines, press material)."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="kit_files")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=kit_file_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
     extension = models.CharField(max_length=8)
     content_type = models.CharField(max_length=80)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:

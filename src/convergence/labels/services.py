@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from convergence.applications.models import Application
 from convergence.calls.models import Call, CallEvent
 from convergence.core.errors import DomainError, ErrorCode
-from convergence.core.uploads import pdf_problem, sha256_of, size_problem
+from convergence.core.uploads import pdf_problem, size_problem
 from convergence.review.models import Decision
 from convergence.review.selectors import latest_content, published_decision
 from convergence.web.public_cache import public_content_changed
@@ -30,8 +30,8 @@ class KitFileRejected(DomainError):
     code = ErrorCode.ATTACHMENT_REJECTED
 
 
-def _record(label: Label, actor, kind: str, **details) -> None:
-    LabelEvent.objects.create(label=label, actor=actor, kind=kind, details=details)
+def _label_changed(label: Label, actor, kind: LabelEvent.Kind, details: dict) -> None:
+    LabelEvent.record(kind, actor, label=label, details=details)
     # Every recorded change of a label may change what the public catalogue and open data show.
     public_content_changed("catalogue")
 
@@ -105,7 +105,7 @@ def label_award(*, application: Application, user, at: datetime | None = None) -
         awarded_at=at,
         awarded_by=user,
     )
-    _record(label, user, "awarded", identifier=identifier)
+    _label_changed(label, user, LabelEvent.Kind.AWARDED, {"identifier": identifier})
     if call.kit_files.filter(removed_at__isnull=True).exists():
         _queue_kit_notifications(call)
     return label
@@ -143,7 +143,7 @@ def label_revoke(*, label: Label, user, reason: str) -> Label:
     )
     if not changed:
         raise LabelError(_("This label is already revoked."), code=ErrorCode.ALREADY_REVOKED)
-    _record(label, user, "revoked", reason=reason)
+    _label_changed(label, user, LabelEvent.Kind.REVOKED, {"reason": reason})
     label.refresh_from_db()
     return label
 
@@ -156,7 +156,7 @@ def label_public_fields_update(*, label: Label, user, fields: list[str]) -> Labe
     chosen = [field for field in OPTIONAL_PUBLIC_FIELDS if field in fields]
     previous = label.public_fields
     Label.objects.filter(pk=label.pk).update(public_fields=chosen)
-    _record(label, user, "public_fields_changed", before=previous, after=chosen)
+    _label_changed(label, user, LabelEvent.Kind.PUBLIC_FIELDS_CHANGED, {"before": previous, "after": chosen})
     label.refresh_from_db()
     return label
 
@@ -196,21 +196,10 @@ def kit_file_add(*, call: Call, user, title: str, upload: UploadedFile) -> KitFi
         problem = pdf_problem(upload)
         if problem:
             raise KitFileRejected(problem)
-    kit_file = KitFile(
-        call=call,
-        title=title,
-        original_name=(upload.name or f"kit.{extension}")[-255:],
-        extension=extension,
-        content_type=content_type,
-        size=upload.size or 0,
-        sha256=sha256_of(upload),
-        uploaded_by=user,
+    kit_file = KitFile(call=call, title=title, extension=extension, content_type=content_type).store(
+        upload, user=user, stored_name=f"kit.{extension}", default_name=f"kit.{extension}"
     )
-    kit_file.file.save(f"kit.{extension}", upload, save=False)
-    kit_file.save()
-    CallEvent.objects.create(
-        call=call, actor=user, kind="kit_file_added", details={"kit_file": kit_file.pk, "title": title}
-    )
+    CallEvent.record(CallEvent.Kind.KIT_FILE_ADDED, user, call=call, details={"kit_file": kit_file.pk, "title": title})
     _queue_kit_notifications(call)
     return kit_file
 
@@ -219,9 +208,7 @@ def kit_file_add(*, call: Call, user, title: str, upload: UploadedFile) -> KitFi
 def kit_file_remove(*, kit_file: KitFile, user) -> None:
     removed = KitFile.objects.filter(pk=kit_file.pk, removed_at__isnull=True).update(removed_at=timezone.now())
     if removed:
-        CallEvent.objects.create(
-            call=kit_file.call, actor=user, kind="kit_file_removed", details={"kit_file": kit_file.pk}
-        )
+        CallEvent.record(CallEvent.Kind.KIT_FILE_REMOVED, user, call=kit_file.call, details={"kit_file": kit_file.pk})
 
 
 def kit_download_record(*, kit_file: KitFile, user, label: Label | None) -> KitDownload:

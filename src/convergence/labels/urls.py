@@ -2,7 +2,7 @@ from django.urls import path
 
 from convergence.labels import converters  # noqa: F401  (registers <label_id:>)
 
-from . import catalogue, views
+from . import views, views_catalogue
 
 app_name = "labels"
 
@@ -19,10 +19,10 @@ urlpatterns = [
     path("label/<label_id:identifier>/certificate.pdf", views.certificate_download, name="certificate"),
     path("label/<label_id:identifier>/label.json", views.label_document, name="document"),
     path("verify/<label_id:identifier>/", views.verify, name="verify"),
-    path("catalogue/", catalogue.catalogue_list, name="catalogue"),
-    path("catalogue/<label_id:identifier>/", catalogue.catalogue_detail, name="catalogue_detail"),
-    path("open-data/", catalogue.open_data_home, name="open_data"),
-    path("open-data/challenges.json", catalogue.open_data_json, name="open_data_json"),
-    path("open-data/challenges.csv", catalogue.open_data_csv_view, name="open_data_csv"),
-    path("open-data/schema.json", catalogue.open_data_schema, name="open_data_schema"),
+    path("catalogue/", views_catalogue.catalogue_list, name="catalogue"),
+    path("catalogue/<label_id:identifier>/", views_catalogue.catalogue_detail, name="catalogue_detail"),
+    path("open-data/", views_catalogue.open_data_home, name="open_data"),
+    path("open-data/challenges.json", views_catalogue.open_data_json, name="open_data_json"),
+    path("open-data/challenges.csv", views_catalogue.open_data_csv_view, name="open_data_csv"),
+    path("open-data/schema.json", views_catalogue.open_data_schema, name="open_data_schema"),
 ]

@@ -7,6 +7,7 @@ dotted path to a class with the same `scores` method).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -14,6 +15,13 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
+
+from convergence.applications.models import Application
+from convergence.calls.models import Call
+
+from .conflicts import conflict_reasons
+from .models import AffinityOverride, CommitteeMember
+from .selectors import committee, eligible_applications, latest_contents
 
 
 class AffinityModel(Protocol):
@@ -35,3 +43,42 @@ class TfidfAffinity:
 
 def affinity_model() -> AffinityModel:
     return import_string(getattr(settings, "REVIEW_AFFINITY_MODEL", "convergence.review.affinity.TfidfAffinity"))()
+
+
+def dossier_text(content: dict) -> str:
+    parts = [content.get("title", ""), content.get("summary", ""), content.get("description", "")]
+    for key in ("themes", "domains"):
+        parts += [" ".join(item["name"].values()) for item in content.get(key, [])]
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class AffinityTable:
+    applications: list[Application]
+    members: list[CommitteeMember]
+    scores: np.ndarray  # applications × members
+    conflicts: dict[tuple[int, int], str]
+
+    def conflict_mask(self) -> np.ndarray:
+        mask = np.zeros(self.scores.shape, dtype=bool)
+        rows = {a.pk: i for i, a in enumerate(self.applications)}
+        columns = {m.pk: j for j, m in enumerate(self.members)}
+        for application_id, member_id in self.conflicts:
+            if application_id in rows and member_id in columns:
+                mask[rows[application_id], columns[member_id]] = True
+        return mask
+
+
+def affinity_table(call: Call) -> AffinityTable:
+    applications = eligible_applications(call)
+    members = list(committee(call))
+    contents = latest_contents([a.pk for a in applications])
+    scores = affinity_model().scores(
+        [dossier_text(contents[a.pk]) for a in applications], [m.profile_text for m in members]
+    )
+    rows = {a.pk: i for i, a in enumerate(applications)}
+    columns = {m.pk: j for j, m in enumerate(members)}
+    for override in AffinityOverride.objects.filter(member__call=call):
+        if override.application_id in rows and override.member_id in columns:
+            scores[rows[override.application_id], columns[override.member_id]] = override.score
+    return AffinityTable(applications, members, scores, conflict_reasons(members, applications, contents))

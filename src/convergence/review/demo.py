@@ -19,8 +19,7 @@ from convergence.applications.demo import demo_dossiers
 from convergence.calls.models import Call
 
 from . import services
-from .events import record
-from .models import Assignment, CommitteeMember, Decision, Review
+from .models import Assignment, CommitteeMember, Decision, Review, SelectionEvent
 from .selectors import latest_content, ranking
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_reviews.yaml"
@@ -55,7 +54,9 @@ def seed_demo_committee(*, call: Call, inviter: User) -> int:
             },
         )
         if created:
-            record(call, inviter, "member_invited", member=member, email=user.email)
+            SelectionEvent.record(
+                SelectionEvent.Kind.MEMBER_INVITED, inviter, call=call, member=member, details={"email": user.email}
+            )
         added += created
     return added
 

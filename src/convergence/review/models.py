@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from convergence.applications.models import Application
 from convergence.calls.models import Call
+from convergence.core.models import Event
 
 
 class Selection(models.Model):
@@ -209,19 +210,32 @@ class Decision(models.Model):
         return f"{self.application}: {self.outcome}"
 
 
-class SelectionEvent(models.Model):
+class SelectionEvent(Event):
     """Audit trail of the selection: assignments, reviews, eligibility and decisions; who, when, what."""
 
+    class Kind(models.TextChoices):
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        MEMBER_PROFILE_UPDATED = "member_profile_updated", _("Member's profile updated")
+        CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+        ASSIGNMENT_REMOVED_FOR_CONFLICT = "assignment_removed_for_conflict", _("Assignment removed for a conflict")
+        ELIGIBILITY_CHECKED = "eligibility_checked", _("Eligibility checked")
+        ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility overridden")
+        AFFINITY_SET = "affinity_set", _("Affinity set")
+        SETTINGS_UPDATED = "settings_updated", _("Assignment settings updated")
+        ASSIGNMENT_RUN = "assignment_run", _("Assignment computed")
+        ASSIGNMENT_ADDED = "assignment_added", _("Assignment added")
+        ASSIGNMENT_REMOVED = "assignment_removed", _("Assignment removed")
+        REVIEW_DRAFT_SAVED = "review_draft_saved", _("Review draft saved")
+        REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
+        REVIEW_REVISED = "review_revised", _("Review revised")
+        REVIEW_REMINDER_SENT = "review_reminder_sent", _("Review reminder sent")
+        REVIEWS_LOCKED = "reviews_locked", _("Reviews locked")
+        DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+        DECISIONS_PUBLISHED = "decisions_published", _("Decisions published")
+
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="selection_events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=40)
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, related_name="+")
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, null=True, related_name="+")
-    details = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+    class Meta(Event.Meta):
+        verbose_name = _("selection event")

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from convergence.calls.models import Call
 
-from .events import record
 from .models import CommitteeMember, SelectionEvent
 from .selectors import review_progress
 
@@ -20,13 +19,21 @@ def review_reminders_send(*, call: Call, user) -> int:
 
     CommitteeMember.objects.select_for_update().filter(call=call).exists()  # one organiser at a time
     already = set(
-        SelectionEvent.objects.filter(call=call, kind="review_reminder_sent").values_list("member_id", flat=True)
+        SelectionEvent.objects.filter(call=call, kind=SelectionEvent.Kind.REVIEW_REMINDER_SENT).values_list(
+            "member_id", flat=True
+        )
     )
     sent = 0
     for progress in review_progress(call):
         if not progress.is_late or progress.member.pk in already:
             continue
-        record(call, user, "review_reminder_sent", member=progress.member, to_do=progress.assigned - progress.submitted)
+        SelectionEvent.record(
+            SelectionEvent.Kind.REVIEW_REMINDER_SENT,
+            user,
+            call=call,
+            member=progress.member,
+            details={"to_do": progress.assigned - progress.submitted},
+        )
         transaction.on_commit(partial(send_review_reminder.delay, progress.member.pk))
         sent += 1
     return sent

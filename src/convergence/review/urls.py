@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import organiser, views
+from . import views, views_organiser
 
 app_name = "review"
 
@@ -11,19 +11,19 @@ urlpatterns = [
     path("committee/dossiers/<int:pk>/", views.member_dossier, name="dossier"),
     path("committee/dossiers/<int:pk>/conflict/", views.conflict_declare_for_dossier, name="dossier_conflict"),
     path("committee/assignments/<int:assignment_id>/review/", views.review_edit, name="review"),
-    path("selection/<slug:slug>/", organiser.selection_dashboard, name="selection"),
-    path("selection/<slug:slug>/eligibility/", organiser.eligibility_list, name="eligibility"),
-    path("selection/<slug:slug>/eligibility/run/", organiser.eligibility_run, name="eligibility_run"),
-    path("selection/<slug:slug>/assignments/", organiser.assignment_list, name="assignments"),
-    path("selection/<slug:slug>/assignments/run/", organiser.assignment_run, name="assignment_run"),
-    path("selection/<slug:slug>/affinity/<int:pk>/", organiser.affinity_edit, name="affinity"),
-    path("selection/<slug:slug>/meeting/", organiser.meeting, name="meeting"),
-    path("selection/<slug:slug>/lock/", organiser.reviews_lock, name="lock"),
-    path("selection/<slug:slug>/publish/", organiser.decisions_publish, name="publish"),
-    path("selection/<slug:slug>/audit/", organiser.selection_audit, name="audit"),
+    path("selection/<slug:slug>/", views_organiser.selection_dashboard, name="selection"),
+    path("selection/<slug:slug>/eligibility/", views_organiser.eligibility_list, name="eligibility"),
+    path("selection/<slug:slug>/eligibility/run/", views_organiser.eligibility_run, name="eligibility_run"),
+    path("selection/<slug:slug>/assignments/", views_organiser.assignment_list, name="assignments"),
+    path("selection/<slug:slug>/assignments/run/", views_organiser.assignment_run, name="assignment_run"),
+    path("selection/<slug:slug>/affinity/<int:pk>/", views_organiser.affinity_edit, name="affinity"),
+    path("selection/<slug:slug>/meeting/", views_organiser.meeting, name="meeting"),
+    path("selection/<slug:slug>/lock/", views_organiser.reviews_lock, name="lock"),
+    path("selection/<slug:slug>/publish/", views_organiser.decisions_publish, name="publish"),
+    path("selection/<slug:slug>/audit/", views_organiser.selection_audit, name="audit"),
     re_path(
         r"^selection/(?P<slug>[-\w]+)/export/(?P<what>reviews|decisions)\.(?P<extension>csv|xlsx)$",
-        organiser.selection_export,
+        views_organiser.selection_export,
         name="export",
     ),
 ]

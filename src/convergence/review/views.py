@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from convergence.calls.models import Call
 from convergence.core.errors import DomainError
+from convergence.web.feedback import attempt
 
 from . import services
 from .access import access_application_for_member, access_assignment_for_member, membership
@@ -81,18 +82,17 @@ def member_conflicts(request: HttpRequest, slug: str) -> HttpResponse:
         form = ConflictForm(request.POST)
         if form.is_valid():
             application = next((a for a in applications if a.pk == form.cleaned_data["application"]), None)
-            try:
-                services.conflict_declare(
+            attempt(
+                request,
+                lambda: services.conflict_declare(
                     member=member,
                     user=request.user,
                     application=application,
                     organisation=form.cleaned_data["organisation"],
                     reason=form.cleaned_data["reason"],
-                )
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("Conflict of interest recorded."))
+                ),
+                _("Conflict of interest recorded."),
+            )
             return redirect("review:conflicts", slug=slug)
     conflicted = conflict_reasons([member], applications, contents)
     rows = [(a, contents[a.pk], conflicted.get((a.pk, member.pk))) for a in applications]

@@ -11,7 +11,8 @@ from convergence.core.errors import DomainError
 
 
 def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run `action`; say `success` (its %(count)d filled when the action returns a number) or why it was refused."""
+    """Run `action`; say `success` or why it was refused. `success` is filled from the outcome: %(count)d when the
+    action returns a number, the keys of a summary when it returns a dict."""
     try:
         outcome = action()
     except DomainError as error:
@@ -19,6 +20,10 @@ def attempt(request: HttpRequest, action: Callable[[], object], success: str) ->
         for problems in error.field_errors.values():
             messages.error(request, " ".join(str(problem) for problem in problems))
         return False
-    counted = isinstance(outcome, int) and not isinstance(outcome, bool) and "%(count)" in success
-    messages.success(request, success % {"count": outcome} if counted else success)
+    if isinstance(outcome, dict):
+        messages.success(request, success % outcome)
+    elif isinstance(outcome, int) and not isinstance(outcome, bool) and "%(count)" in success:
+        messages.success(request, success % {"count": outcome})
+    else:
+        messages.success(request, success)
     return True

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from convergence.applications.models import Application
 from convergence.calls.access import access_call_for_organiser
-from convergence.core.errors import DomainError
+from convergence.web.feedback import attempt
 
 from . import services
 from .exports import decisions_table, reviews_table, table_response
@@ -30,24 +30,12 @@ from .selectors import (
 )
 
 
-def _run(request: HttpRequest, action, success: str) -> None:
-    """Run a service; its refusal becomes a message in the user's language, never an error page."""
-    try:
-        outcome = action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        for field, problems in error.field_errors.items():
-            messages.error(request, f"{field}: {' '.join(str(p) for p in problems)}")
-    else:
-        messages.success(request, success % outcome if isinstance(outcome, dict) else success)
-
-
 def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
     selection = selection_for(call)
     invite = InviteForm(request.POST if "invite" in request.POST else None)
     if invite.is_bound and invite.is_valid():
-        _run(
+        attempt(
             request,
             lambda: services.committee_member_invite(call=call, invited_by=request.user, **invite.cleaned_data),
             _("Member invited."),
@@ -83,7 +71,7 @@ def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def eligibility_run(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
-    _run(
+    attempt(
         request,
         lambda: services.eligibility_check(call=call, user=request.user, early=request.POST.get("early") == "1"),
         _("Eligibility checked: %(eligible)d eligible, %(ineligible)d not eligible."),
@@ -97,7 +85,7 @@ def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
         application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
         form = OverrideForm(request.POST)
         if form.is_valid():
-            _run(
+            attempt(
                 request,
                 lambda: services.eligibility_override(
                     application=application,
@@ -121,7 +109,7 @@ def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def assignment_run(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
-    _run(
+    attempt(
         request,
         lambda: services.assignment_run(call=call, user=request.user),
         _(
@@ -137,7 +125,7 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if "remove" in request.POST:
             assignment = get_object_or_404(Assignment, pk=request.POST["remove"], application__call=call)
-            _run(
+            attempt(
                 request,
                 lambda: services.assignment_remove(assignment=assignment, user=request.user),
                 _("Assignment removed."),
@@ -147,7 +135,7 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
             application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
             if form.is_valid():
                 member = get_object_or_404(CommitteeMember, pk=form.cleaned_data["member"], call=call)
-                _run(
+                attempt(
                     request,
                     lambda: services.assignment_add(application=application, member=member, user=request.user),
                     _("Assignment added."),
@@ -171,7 +159,7 @@ def affinity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = AffinityForm(request.POST)
         if form.is_valid():
             member = get_object_or_404(CommitteeMember, pk=form.cleaned_data["member"], call=call)
-            _run(
+            attempt(
                 request,
                 lambda: services.affinity_set(
                     member=member, application=application, score=form.cleaned_data["score"], user=request.user
@@ -202,7 +190,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
         form = DecisionForm(request.POST)
         query = request.GET.copy()
         if form.is_valid():
-            _run(
+            attempt(
                 request,
                 lambda: services.decision_record(application=application, user=request.user, **form.cleaned_data),
                 _("Decision recorded."),
@@ -248,14 +236,14 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def reviews_lock(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
-    _run(request, lambda: services.reviews_lock(call=call, user=request.user), _("Reviews locked."))
+    attempt(request, lambda: services.reviews_lock(call=call, user=request.user), _("Reviews locked."))
     return redirect("review:selection", slug=slug)
 
 
 @require_POST
 def decisions_publish(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
-    _run(
+    attempt(
         request,
         lambda: services.decisions_publish(call=call, user=request.user),
         _("Decisions published; applicants are being notified."),

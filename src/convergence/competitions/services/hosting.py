@@ -1,0 +1,183 @@
+"""Hosting a competition: creating it, its phases, hidden answers (rescoring on a new version), public files."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from convergence.applications.models import Application
+
+from ..access import is_host, may_host
+from ..errors import CompetitionError, NotAllowed
+from ..metrics import REGISTRY
+from ..models import Competition, CompetitionEvent, GroundTruth, Phase, PublicFile, Submission
+from ..scoring import SubmissionInvalid, ground_truth_from_csv
+from . import submissions
+from .submissions import leaderboard_changed
+
+RESERVED_SLUGS = {"new", "files", "submissions"}  # taken by the competitions' own addresses
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:60] or "competition"
+    slug, index = base, 2
+    while slug in RESERVED_SLUGS or Competition.objects.filter(slug=slug).exists():
+        slug, index = f"{base}-{index}", index + 1
+    return slug
+
+
+@transaction.atomic
+def competition_create(
+    *,
+    user,
+    title: str,
+    description: str = "",
+    rules: str = "",
+    participation: str = Competition.Participation.OPEN,
+    teams_allowed: bool = False,
+    max_team_size: int | None = None,
+    application: Application | None = None,
+) -> Competition:
+    if not may_host(user, application):
+        raise NotAllowed(_("Only the organisers and carriers of a competition-format challenge host competitions."))
+    if participation not in Competition.Participation.values:
+        raise CompetitionError(_("Participation is open or closed."))
+    if max_team_size is not None and max_team_size < 1:
+        raise CompetitionError(_("A team has at least one member."))
+    competition = Competition.objects.create(
+        slug=_unique_slug(title),
+        title=title.strip()[:200],
+        description=description,
+        rules=rules,
+        participation=participation,
+        teams_allowed=teams_allowed,
+        max_team_size=max_team_size if teams_allowed else None,
+        application=application,
+        call=application.call if application else None,
+        host=user,
+    )
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.CREATED, user, competition=competition, details={"title": competition.title}
+    )
+    return competition
+
+
+@transaction.atomic
+def phase_add(
+    *,
+    competition: Competition,
+    user,
+    code: str,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    metric: str,
+    max_per_day: int = 5,
+    max_total: int = 100,
+) -> Phase:
+    if not is_host(user, competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    problems = {}
+    if metric not in REGISTRY:
+        problems["metric"] = [
+            _("Unknown metric %(metric)s; choose among %(choices)s.")
+            % {"metric": metric, "choices": ", ".join(REGISTRY)}
+        ]
+    if ends_at <= starts_at:
+        problems["ends_at"] = [_("A phase ends after it starts.")]
+    if max_per_day < 1 or max_total < 1:
+        problems["max_per_day"] = [_("Limits are at least 1.")]
+    code = slugify(code or name)[:60]
+    if not code:
+        problems["code"] = [_("Give the phase a name.")]
+    elif competition.phases.filter(code=code).exists():
+        problems["code"] = [_("A phase with this code exists already.")]
+    if problems:
+        raise CompetitionError(_("The phase cannot be added."), field_errors=problems)
+    phase = Phase.objects.create(
+        competition=competition,
+        code=code,
+        name=name.strip()[:120],
+        position=competition.phases.count(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        metric=metric,
+        max_per_day=max_per_day,
+        max_total=max_total,
+    )
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.PHASE_ADDED, user, competition=competition, details={"phase": code, "metric": metric}
+    )
+    return phase
+
+
+@transaction.atomic
+def ground_truth_upload(*, phase: Phase, user, data: bytes, name: str = "ground-truth.csv") -> GroundTruth:
+    """Check and store the hidden answers; a replacement gets a new version and every submission is rescored."""
+    if not is_host(user, phase.competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    try:
+        frame = ground_truth_from_csv(data, REGISTRY[phase.metric])
+    except SubmissionInvalid as error:
+        raise CompetitionError(" ".join(error.problems)) from error
+    if REGISTRY[phase.metric].kind != "value" and frame["target"].n_unique() < 2:
+        raise CompetitionError(_("The ground truth of a classification needs at least two classes."))
+    latest = phase.ground_truths.select_for_update().first()
+    version = (latest.version + 1) if latest else 1
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    truth = GroundTruth(
+        phase=phase,
+        version=version,
+        rows=frame.height,
+        public_rows=int(frame["public"].sum()),
+        uploaded_by=user,
+    )
+    truth.file.save(f"truth-v{version}.csv", ContentFile(data), save=False)
+    truth.parquet.save(f"truth-v{version}.parquet", ContentFile(buffer.getvalue()), save=False)
+    truth.save()
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.GROUND_TRUTH_UPLOADED,
+        user,
+        competition=phase.competition,
+        details={"phase": phase.code, "version": version, "rows": truth.rows},
+    )
+    if latest:
+        phase_rescore(phase=phase, user=user)
+    return truth
+
+
+def phase_rescore(*, phase: Phase, user) -> int:
+    """Score every submission of the phase again (after the ground truth changed)."""
+    ids = list(phase.submissions.values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=ids).update(
+        status=Submission.Status.QUEUED, attempts=0, error="", public_score=None, private_score=None
+    )
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.PHASE_RESCORED,
+        user,
+        competition=phase.competition,
+        details={"phase": phase.code, "submissions": len(ids)},
+    )
+    leaderboard_changed(phase_id=phase.pk)
+    submissions.queue_scoring_after_commit(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def public_file_add(*, competition: Competition, user, title: str, upload: UploadedFile) -> PublicFile:
+    if not is_host(user, competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    public = PublicFile(competition=competition, title=(title or upload.name or "data")[:200]).store(
+        upload, user=user, stored_name=slugify(upload.name or "data")[:80] or "data", default_name="data"
+    )
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.PUBLIC_FILE_ADDED, user, competition=competition, details={"title": public.title}
+    )
+    return public
