@@ -83,3 +83,12 @@ def test_store_describes_the_upload_and_names_the_file_by_its_digest(completed_e
     assert stored.size == len(pdf_bytes("étape")) and len(stored.sha256) == 64
     assert stored.uploaded_by == carrier and stored.uploaded_at is not None
     assert stored.sha256 in stored.file.name and "étape" not in stored.file.name
+
+
+def test_event_details_read_as_text_not_as_a_python_dict():
+    from convergence.web.templatetags.convergence_tags import event_details
+
+    with translation.override("fr"):
+        shown = event_details({"before": None, "after": "labelled", "early": True, "fields": ["title", "trl"]})
+    assert shown == "before: — · after: labelled · early: oui · fields: title, trl"
+    assert "{" not in shown and event_details({}) == ""

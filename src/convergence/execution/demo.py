@@ -20,7 +20,7 @@ from convergence.applications.models import Application, ApplicationEvent, Submi
 from convergence.calls.models import Call
 from convergence.calls.services import call_load
 from convergence.labels import services as labels
-from convergence.labels.models import Label
+from convergence.labels.models import Label, LabelEvent
 from convergence.review import services as selection
 from convergence.review.demo import seed_committee_round
 from convergence.review.models import Decision, Review, Selection, SelectionEvent
@@ -89,6 +89,9 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
     )
     selection.decisions_publish(call=call, user=organiser)
     Selection.objects.filter(call=call).update(decisions_published_at=_paris(2024, 12, 6, 19))
+    SelectionEvent.objects.filter(call=call, kind=SelectionEvent.Kind.DECISIONS_PUBLISHED).update(
+        at=_paris(2024, 12, 6, 19)
+    )
 
     awarded = []
     for decision in Decision.objects.filter(application__call=call, outcome="labelled").order_by("pk"):
@@ -96,6 +99,7 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
             labels.label_award(application=decision.application, user=organiser, at=_paris(2024, 12, 10, 10))
         )
     Label.objects.filter(call=call).update(kit_notified_at=_paris(2024, 12, 10, 11))
+    LabelEvent.objects.filter(label__call=call, kind=LabelEvent.Kind.AWARDED).update(at=_paris(2024, 12, 10, 10))
     labels.kit_file_add(
         call=call,
         user=organiser,

@@ -20,6 +20,24 @@ def tr(value) -> str:
 
 
 @register.filter
+def event_details(details: dict | None) -> str:
+    """An event's details as a reader sees them: "rationale: …  ·  after: labelled", never a Python dict."""
+
+    def shown(value) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, list | tuple):
+            return ", ".join(shown(item) for item in value) or "—"
+        if isinstance(value, dict):
+            return ", ".join(f"{key}: {shown(item)}" for key, item in value.items()) or "—"
+        return str(value)
+
+    return " · ".join(f"{key.replace('_', ' ')}: {shown(value)}" for key, value in (details or {}).items())
+
+
+@register.filter
 def country(code: str) -> str:
     return country_name(code)
 
