@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := src
 
-.PHONY: install run test check lint format messages lock chromium clean
+.PHONY: install run test check lint format messages lock chromium sandbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,11 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
 install: $(VENV)/.installed
 
 ## make run: the platform on its embedded defaults (SQLite, local files, Celery on a SQLite broker), demo call loaded.
-run: install
+run: install sandbox
 	scripts/run-demo.sh
 
 ## make test: lint, then the whole suite (unit, API, schema, broker, browser).
-test: install chromium lint
+test: install chromium sandbox lint
 	$(BIN)/pytest
 
 lint: install
@@ -38,6 +38,13 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# Scoring programs run in bubblewrap (competitions/sandbox.py); install it where it is missing.
+sandbox:
+	@if ! command -v bwrap >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q bubblewrap; \
 	fi
 
 messages: install

@@ -107,6 +107,7 @@ def _rows(data: dict) -> dict[str, Row]:
         "api:competition-display-name": Row((competition.slug,), {"put": own_competition}),
         "api:competition-submissions": Row((competition.slug,), {"get": ACCOUNTS}),  # one's own: empty for most
         "api:competition-submit": Row((competition.slug, phase.code), {"post": own_competition}),
+        "api:competition-scoring-program": Row((competition.slug, phase.code), {"put": {"host", "organiser"}}),
         "api:competition-leaderboard": Row((competition.slug, phase.code), {"get": EVERYONE}),
         "api:competition-submission": Row((submission.pk,), {"get": {"participant", "host", "organiser"}}),
     }

@@ -94,6 +94,12 @@ def private_scores_visible(user, phase: Phase) -> bool:
     return phase.has_ended or is_host(user, phase.competition)
 
 
+def scoring_log_visible(user, submission: Submission) -> bool:
+    """What the host's scoring program printed: the host always; the participant when the host allows it (the
+    output may reveal the reference data)."""
+    return is_host(user, submission.phase.competition) or submission.phase.logs_visible
+
+
 def active_participant(*, competition: Competition, user) -> Participant:
     participant = (
         Participant.objects.filter(

@@ -14,7 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services
-from .access import access_submission, competition_by_slug, own_submissions, participant_of, private_scores_visible
+from .access import (
+    access_submission,
+    competition_by_slug,
+    own_submissions,
+    participant_of,
+    private_scores_visible,
+    require_host,
+    scoring_log_visible,
+)
 from .models import Competition, Phase
 from .selectors import leaderboard
 
@@ -27,6 +35,9 @@ class PhaseOutput(serializers.Serializer):
     metric = serializers.CharField()
     max_per_day = serializers.IntegerField()
     max_total = serializers.IntegerField()
+    uses_program = serializers.BooleanField(help_text="scored by the host's own program rather than the metric")
+    score_column = serializers.CharField()
+    higher_is_better = serializers.BooleanField()
 
 
 class CompetitionOutput(serializers.Serializer):
@@ -48,12 +59,24 @@ class SubmissionOutput(serializers.Serializer):
     public_score = serializers.FloatField(allow_null=True)
     private_score = serializers.SerializerMethodField()
     is_selected = serializers.BooleanField()
+    scores = serializers.DictField(
+        child=serializers.FloatField(), help_text="every score the host's scoring program wrote (empty otherwise)"
+    )
+    scoring_log = serializers.SerializerMethodField(
+        help_text="what the scoring program printed: for the host, and the participant when the host allows it"
+    )
     file_url = serializers.SerializerMethodField(help_text="the predictions as uploaded (author, team and hosts)")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_file_url(self, submission) -> str:
         return reverse("competitions:submission_file", kwargs={"pk": submission.pk})
+
+    def get_scoring_log(self, submission) -> str | None:
+        request = self.context.get("request")
+        if request is not None and scoring_log_visible(request.user, submission):
+            return submission.scoring_log
+        return None
 
     def get_private_score(self, submission) -> float | None:
         # Hidden until the phase ends: the private part must not guide the participants.
@@ -232,3 +255,36 @@ class LeaderboardApi(APIView):
         if private and not private_scores_visible(request.user, phase_obj):
             return Response({"detail": _("The private leaderboard is revealed when the phase ends.")}, status=403)
         return Response(LeaderboardLineOutput(leaderboard(phase_obj, private=private), many=True).data)
+
+
+class ScoringProgramInput(serializers.Serializer):
+    program = serializers.FileField(help_text="a zip with a `metadata` file giving the command (Codabench's format)")
+    reference = serializers.FileField(required=False, help_text="a zip of the reference data (input/ref)")
+    score_column = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+    higher_is_better = serializers.BooleanField(required=False, default=True)
+    logs_visible = serializers.BooleanField(required=False, default=False)
+
+
+class ScoringProgramApi(APIView):
+    """The host scores a phase with their own program; every submission of the phase is scored again with it."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": ScoringProgramInput}, responses={200: PhaseOutput})
+    def put(self, request, slug: str, phase: str):
+        competition = competition_by_slug(slug)
+        require_host(request.user, competition)  # who, before what they sent
+        phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+        serializer = ScoringProgramInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        updated = services.phase_program_set(
+            phase=phase_obj,
+            user=request.user,
+            program=data["program"],
+            reference=data.get("reference"),
+            score_column=data["score_column"],
+            higher_is_better=data["higher_is_better"],
+            logs_visible=data["logs_visible"],
+        )
+        return Response(PhaseOutput(updated).data)

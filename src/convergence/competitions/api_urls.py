@@ -20,6 +20,11 @@ urlpatterns = [
         name="competition-submit",
     ),
     path(
+        "competitions/<slug:slug>/phases/<slug:phase>/scoring-program/",
+        api.ScoringProgramApi.as_view(),
+        name="competition-scoring-program",
+    ),
+    path(
         "competitions/<slug:slug>/phases/<slug:phase>/leaderboard/",
         api.LeaderboardApi.as_view(),
         name="competition-leaderboard",

@@ -52,6 +52,25 @@ class FileForm(DsfrBaseForm):
     file = forms.FileField(label=_("File"))
 
 
+class ProgramForm(DsfrBaseForm):
+    program = forms.FileField(
+        label=_("Scoring program (zip)"),
+        help_text=_(
+            "As on Codabench: a metadata file giving the command (python score.py $input $output); the program reads "
+            "input/ref and input/res and writes scores.json or scores.txt."
+        ),
+    )
+    reference = forms.FileField(label=_("Reference data (zip, optional)"), required=False)
+    score_column = forms.CharField(
+        label=_("Score the leaderboard ranks on (optional)"),
+        max_length=60,
+        required=False,
+        help_text=_("A key of scores.json; by default the first one."),
+    )
+    higher_is_better = forms.BooleanField(label=_("A higher score is better"), required=False, initial=True)
+    logs_visible = forms.BooleanField(label=_("Participants see the program's output"), required=False)
+
+
 class JoinForm(DsfrBaseForm):
     display_name = forms.CharField(
         label=_("Display name (optional)"),

@@ -14,7 +14,7 @@ from convergence.applications.models import Application
 from convergence.calls.models import Call
 from convergence.core.models import Event, StoredUpload
 
-from .metrics import metric_choices
+from .metrics import REGISTRY, metric_choices
 
 
 class Competition(models.Model):
@@ -66,6 +66,10 @@ class Competition(models.Model):
         return "ended" if all(phase.has_ended for phase in phases) else "upcoming"
 
 
+def phase_file_path(instance, filename: str) -> str:
+    return f"competitions/private/{instance.competition.slug}/{instance.code}/{filename}"
+
+
 class Phase(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="phases")
     code = models.SlugField(_("code"), max_length=60)
@@ -76,6 +80,12 @@ class Phase(models.Model):
     metric = models.CharField(_("metric"), max_length=32, choices=metric_choices())
     max_per_day = models.PositiveSmallIntegerField(_("submissions per day"), default=5)
     max_total = models.PositiveIntegerField(_("submissions in total"), default=100)
+    # Scored by the host's own program (Codabench's contract) instead of a built-in metric when one is set.
+    scoring_program = models.FileField(_("scoring program"), upload_to=phase_file_path, max_length=300, blank=True)
+    reference_data = models.FileField(_("reference data"), upload_to=phase_file_path, max_length=300, blank=True)
+    score_column = models.CharField(_("score ranked on"), max_length=60, blank=True)
+    program_higher_is_better = models.BooleanField(_("a higher score is better"), default=True)
+    logs_visible = models.BooleanField(_("participants see the scoring program's output"), default=False)
 
     class Meta:
         ordering = ["position", "starts_at"]
@@ -88,6 +98,14 @@ class Phase(models.Model):
     @property
     def has_ended(self) -> bool:
         return timezone.now() >= self.ends_at
+
+    @property
+    def uses_program(self) -> bool:
+        return bool(self.scoring_program)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.program_higher_is_better if self.uses_program else REGISTRY[self.metric].higher_is_better
 
     @property
     def is_running(self) -> bool:
@@ -214,6 +232,9 @@ class Submission(models.Model):
     error = models.TextField(_("reason"), blank=True)
     public_score = models.FloatField(null=True, blank=True)
     private_score = models.FloatField(null=True, blank=True)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)  # every score a scoring program wrote
+    scoring_log = models.TextField(_("scoring program's output"), blank=True)
+    detailed_results = models.TextField(_("detailed results"), blank=True)
     ground_truth_version = models.PositiveIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     is_selected = models.BooleanField(_("selected for the leaderboard"), default=False)
@@ -238,6 +259,7 @@ class CompetitionEvent(Event):
         GROUND_TRUTH_UPLOADED = "ground_truth_uploaded", _("Ground truth uploaded")
         PHASE_RESCORED = "phase_rescored", _("Phase rescored")
         PUBLIC_FILE_ADDED = "public_file_added", _("Data file published")
+        SCORING_PROGRAM_UPLOADED = "scoring_program_uploaded", _("Scoring program uploaded")
         JOINED = "joined", _("Joined")
         REQUESTED = "requested", _("Asked to take part")
         APPROVED = "approved", _("Admitted")

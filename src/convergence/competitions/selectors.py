@@ -14,7 +14,6 @@ from django.utils.translation import gettext, gettext_lazy
 
 from convergence.web.public_cache import cached_public
 
-from .metrics import REGISTRY
 from .models import Competition, Participant, Phase, Submission, Team
 
 
@@ -44,7 +43,7 @@ def leaderboard(phase: Phase, *, private: bool = False) -> list[LeaderboardLine]
 def compute_leaderboard(phase: Phase, private: bool = False) -> list[LeaderboardLine]:
     """Read as plain rows, not model instances: a busy phase holds hundreds of thousands of submissions."""
     field = "private_score" if private else "public_score"
-    higher = REGISTRY[phase.metric].higher_is_better
+    higher = phase.higher_is_better
     rows = (
         phase.submissions.filter(status=Submission.Status.SCORED)
         .order_by("created_at", "pk")

@@ -19,5 +19,10 @@ urlpatterns = [
     path("competitions/<slug:slug>/participants/<int:pk>/", views_host.participant_decide, name="decide"),
     path("competitions/<slug:slug>/<slug:phase>/submit/", views.submission_create, name="submit"),
     path("competitions/<slug:slug>/<slug:phase>/ground-truth/", views_host.ground_truth_upload, name="ground_truth"),
+    path(
+        "competitions/<slug:slug>/<slug:phase>/scoring-program/",
+        views_host.scoring_program_upload,
+        name="scoring_program",
+    ),
     path("competitions/<slug:slug>/<slug:phase>/leaderboard.csv", views.leaderboard_csv, name="leaderboard_csv"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from .access import (
     own_submissions,
     participant_of,
     private_scores_visible,
+    scoring_log_visible,
 )
 from .forms import DisplayNameForm, JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
 from .models import Competition, Participant, Phase
@@ -186,7 +188,11 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "competitions/_submission_row.html",
-        {"submission": submission, "show_private": private_scores_visible(request.user, submission.phase)},
+        {
+            "submission": submission,
+            "show_private": private_scores_visible(request.user, submission.phase),
+            "show_log": scoring_log_visible(request.user, submission),
+        },
     )
 
 
@@ -194,7 +200,8 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_file(request: HttpRequest, pk: int) -> FileResponse:
     """The predictions as uploaded: for their author, the author's team and the hosts (404 to anyone else)."""
     submission = access_submission(user=request.user, submission_id=pk)
-    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=f"submission-{submission.pk}.csv")
+    suffix = PurePosixPath(submission.file.name or "").suffix or ".csv"
+    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=f"submission-{submission.pk}{suffix}")
 
 
 @require_GET

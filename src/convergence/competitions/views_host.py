@@ -14,7 +14,7 @@ from convergence.web.feedback import attempt
 from . import services
 from .access import competition_by_slug, hostable_applications, may_host, require_host
 from .bundle import competition_from_bundle
-from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm
+from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm, ProgramForm
 from .models import Participant, Phase, Submission
 from .selectors import activity
 
@@ -107,7 +107,10 @@ def competition_host(request, slug: str):
         "competitions/host.html",
         {
             "competition": competition,
-            "phases": competition.phases.prefetch_related("ground_truths"),
+            "phases": [
+                (phase, ProgramForm(prefix=f"program-{phase.code}"))
+                for phase in competition.phases.prefetch_related("ground_truths")
+            ],
             "participants": competition.participants.select_related("user", "team").order_by("status", "requested_at"),
             "submissions": Submission.objects.filter(phase__competition=competition)
             .select_related("phase", "participant__user", "team")
@@ -135,6 +138,33 @@ def ground_truth_upload(request, slug: str, phase: str):
             request,
             lambda: services.ground_truth_upload(phase=phase_obj, user=request.user, data=upload.read()),
             _("Ground truth saved; the phase's submissions are scored again."),
+        )
+    return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_POST
+def scoring_program_upload(request, slug: str, phase: str):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    form = ProgramForm(request.POST, request.FILES, prefix=f"program-{phase_obj.code}")
+    if not form.is_valid():
+        messages.error(request, _("Choose the scoring program (a zip)."))
+    else:
+        data = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.phase_program_set(
+                phase=phase_obj,
+                user=request.user,
+                program=data["program"],
+                reference=data["reference"],
+                score_column=data["score_column"],
+                higher_is_better=data["higher_is_better"],
+                logs_visible=data["logs_visible"],
+            ),
+            _("Scoring program saved: the phase's submissions are scored with it."),
         )
     return redirect("competitions:host", slug=slug)
 

@@ -130,6 +130,7 @@ NOT_PAGES = {
     "competitions:decide": "POST",
     "competitions:submit": "POST",
     "competitions:ground_truth": "POST",
+    "competitions:scoring_program": "POST",
     "competitions:leaderboard_csv": "CSV",
     "insights:csv": "CSV",
     "insights:chart": "SVG / PNG",

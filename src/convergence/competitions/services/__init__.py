@@ -5,7 +5,15 @@ here for the pages and the API that catch them."""
 from ..access import active_participant
 from ..errors import CompetitionError, LimitReached, NotAllowed
 from ..selectors import Quota, submission_quota
-from .hosting import RESERVED_SLUGS, competition_create, ground_truth_upload, phase_add, phase_rescore, public_file_add
+from .hosting import (
+    RESERVED_SLUGS,
+    competition_create,
+    ground_truth_upload,
+    phase_add,
+    phase_program_set,
+    phase_rescore,
+    public_file_add,
+)
 from .participation import (
     competition_join,
     display_name_change,
@@ -32,6 +40,7 @@ __all__ = [
     "participant_decide",
     "participant_invite",
     "phase_add",
+    "phase_program_set",
     "phase_rescore",
     "public_file_add",
     "stale_submissions_requeue",

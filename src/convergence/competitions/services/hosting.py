@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,11 +14,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from convergence.applications.models import Application
+from convergence.core.errors import ErrorCode
 
 from ..access import is_host, may_host
 from ..errors import CompetitionError, NotAllowed
 from ..metrics import REGISTRY
 from ..models import Competition, CompetitionEvent, GroundTruth, Phase, PublicFile, Submission
+from ..programs import ProgramInvalid, check_program
 from ..scoring import SubmissionInvalid, ground_truth_from_csv
 from . import submissions
 from .submissions import leaderboard_changed
@@ -151,6 +155,52 @@ def ground_truth_upload(*, phase: Phase, user, data: bytes, name: str = "ground-
     if latest:
         phase_rescore(phase=phase, user=user)
     return truth
+
+
+def phase_program_set(
+    *,
+    phase: Phase,
+    user,
+    program: UploadedFile,
+    reference: UploadedFile | None = None,
+    score_column: str = "",
+    higher_is_better: bool = True,
+    logs_visible: bool = False,
+) -> Phase:
+    """Score the phase with the host's own program (Codabench's contract) from now on; submissions already made
+    are scored again with it."""
+    if not is_host(user, phase.competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    for upload in (program, reference):
+        if upload is not None and (upload.size or 0) > settings.COMPETITION_BUNDLE_MAX_BYTES:
+            raise CompetitionError(
+                _("“%(name)s” is larger than %(limit)d MB.")
+                % {"name": upload.name, "limit": settings.COMPETITION_BUNDLE_MAX_BYTES // 1024 // 1024}
+            )
+    try:
+        check_program(program.read())
+        if reference is not None and not zipfile.is_zipfile(reference):
+            raise ProgramInvalid(_("The reference data is not a zip file."))
+    except ProgramInvalid as error:
+        raise CompetitionError(str(error), code=ErrorCode.BUNDLE_INVALID) from error
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    program.seek(0)
+    phase.scoring_program.save("scoring-program.zip", program, save=False)
+    if reference is not None:
+        reference.seek(0)
+        phase.reference_data.save("reference-data.zip", reference, save=False)
+    phase.score_column = score_column.strip()[:60]
+    phase.program_higher_is_better = higher_is_better
+    phase.logs_visible = logs_visible
+    phase.save()
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.SCORING_PROGRAM_UPLOADED,
+        user,
+        competition=phase.competition,
+        details={"phase": phase.code, "score": phase.score_column, "reference_data": reference is not None},
+    )
+    phase_rescore(phase=phase, user=user)
+    return phase
 
 
 def phase_rescore(*, phase: Phase, user) -> int:

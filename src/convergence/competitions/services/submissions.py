@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -34,7 +35,7 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
     now = timezone.now()
     if not phase.starts_at <= now < phase.ends_at:
         raise NotAllowed(_("This phase is not open for submissions."))
-    if not phase.ground_truths.exists():
+    if not phase.uses_program and not phase.ground_truths.exists():
         raise NotAllowed(_("The host has not published the test set of this phase yet."))
     size = upload.size or 0
     if size > settings.COMPETITION_SUBMISSION_MAX_BYTES:
@@ -63,7 +64,10 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
         size=upload.size or 0,
         description=description[:200],
     )
-    submission.file.save("predictions.csv", upload, save=False)
+    # A program's phase takes results as the host's program reads them (a zip, or one file); the built-in
+    # metrics read a CSV.
+    suffix = PurePosixPath(upload.name or "").suffix.lower()[:10] if phase.uses_program else ".csv"
+    submission.file.save(f"predictions{suffix or '.csv'}", upload, save=False)
     submission.save()
     CompetitionEvent.record(
         CompetitionEvent.Kind.SUBMITTED,

@@ -1,0 +1,193 @@
+"""Scoring with the host's own program, as Codabench and CodaLab do, run in the sandbox by the scoring worker.
+
+The contract is Codabench's: the program (a zip with a `metadata` file giving its `command`) sees the reference
+data in `/app/input/ref`, the participant's results in `/app/input/res` (their zip unpacked, or their single
+file), writes `scores.json` (`{"accuracy": 0.91, …}`) or `scores.txt` (`accuracy: 0.91` lines) to `/app/output`,
+and may write `detailed_results.html`. Its command may use `$program`, `$input`, `$output`, `$shared` and
+`$tmp`, and `python`/`python3` mean the platform's interpreter (with numpy, scipy, scikit-learn, polars)."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shlex
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+from django.utils.translation import gettext as _
+
+from .sandbox import ROOT, Limits, SandboxResult, python_command, run_sandboxed
+from .scoring import SubmissionInvalid
+
+MAX_UNPACKED_BYTES = 2 * 1024**3
+MAX_MEMBERS = 20_000
+DETAILED_RESULTS_MAX_BYTES = 2 * 1024 * 1024
+PLACEHOLDERS = {
+    "$program": f"{ROOT}/program",
+    "$input": f"{ROOT}/input",
+    "$output": f"{ROOT}/output",
+    "$shared": f"{ROOT}/shared",
+    "$tmp": "/tmp",  # noqa: S108 (the sandbox's own private /tmp)
+}
+
+
+class ProgramFailed(SubmissionInvalid):
+    """The program ran and failed on this submission; `log` is what it printed."""
+
+    def __init__(self, problems: list[str], log: str):
+        super().__init__(problems)
+        self.log = log
+
+
+class ProgramInvalid(ValueError):
+    """The host's program cannot be used; the message says why, in the host's language."""
+
+
+@dataclass
+class ProgramOutcome:
+    scores: dict[str, float]
+    log: str  # what the program printed, for the host (and the participant when the host allows)
+    detailed_html: str = ""
+    run: SandboxResult | None = field(default=None, repr=False)
+
+
+def unpack(data: bytes, destination: Path, *, what: str) -> None:
+    """Unpack a zip safely (no absolute paths, no `..`, no links, bounded size); a zip holding one folder is
+    unpacked from inside that folder, as people often zip the folder itself."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise ProgramInvalid(_("%(what)s is not a zip file.") % {"what": what}) from error
+    members = [member for member in archive.infolist() if not member.is_dir()]
+    if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise ProgramInvalid(_("%(what)s is too large once unpacked.") % {"what": what})
+    names = [PurePosixPath(member.filename) for member in members]
+    if any(name.is_absolute() or ".." in name.parts for name in names):
+        raise ProgramInvalid(_("%(what)s holds a path outside its folder.") % {"what": what})
+    tops = {name.parts[0] for name in names}
+    strip = 1 if len(tops) == 1 and all(len(name.parts) > 1 for name in names) else 0
+    for member, name in zip(members, names, strict=True):
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            continue  # a symbolic link: never followed
+        target = destination.joinpath(*name.parts[strip:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(archive.read(member))
+
+
+def program_command(program_dir: Path) -> list[str]:
+    """The command of the program's `metadata` (YAML, as in Codabench), its placeholders filled."""
+    candidates = [program_dir / name for name in ("metadata", "metadata.yaml", "metadata.yml")]
+    metadata = next((path for path in candidates if path.is_file()), None)
+    if metadata is None:
+        raise ProgramInvalid(_("The scoring program has no metadata file giving its command."))
+    try:
+        content = yaml.safe_load(metadata.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ProgramInvalid(_("The scoring program's metadata is not valid YAML.")) from error
+    command = content.get("command") if isinstance(content, dict) else None
+    if not isinstance(command, str) or not command.strip():
+        raise ProgramInvalid(_("The scoring program's metadata gives no command."))
+    for placeholder, value in PLACEHOLDERS.items():
+        command = command.replace(placeholder, value)
+    try:
+        words = shlex.split(command)
+    except ValueError as error:
+        raise ProgramInvalid(_("The scoring program's command cannot be read: %(error)s") % {"error": error}) from error
+    if words and words[0] in {"python", "python3"}:
+        words[0] = python_command()
+    return words
+
+
+def check_program(data: bytes) -> list[str]:
+    """Check a scoring program when the host uploads it: a readable zip with a command. Returns the command."""
+    with tempfile.TemporaryDirectory(prefix="convergence-program-") as folder:
+        unpack(data, Path(folder), what=_("The scoring program"))
+        return program_command(Path(folder))
+
+
+def read_scores(output: Path) -> dict[str, float]:
+    """`scores.json` (an object of numbers) or `scores.txt` (`name: number` lines), as Codabench reads them."""
+    scores: dict[str, object] = {}
+    if (output / "scores.json").is_file():
+        try:
+            loaded = json.loads((output / "scores.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            loaded = None
+        if not isinstance(loaded, dict):
+            raise SubmissionInvalid([_("The scoring program wrote a scores.json that is not a JSON object.")])
+        scores = loaded
+    elif (output / "scores.txt").is_file():
+        for line in (output / "scores.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+            if ":" in line:
+                key, value = line.split(":", 1)
+                scores[key.strip()] = value.strip()
+    else:
+        raise SubmissionInvalid([_("The scoring program wrote no scores (scores.json or scores.txt).")])
+    numbers = {}
+    for name, raw in scores.items():
+        try:
+            number = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue  # Codabench ignores what is not a number too (e.g. a "duration" text)
+        if math.isfinite(number):
+            numbers[str(name)[:60]] = number
+    if not numbers:
+        raise SubmissionInvalid([_("The scoring program wrote no numeric score.")])
+    return numbers
+
+
+def run_program(
+    *, program: bytes, reference: bytes | None, results: bytes, results_name: str, limits: Limits
+) -> ProgramOutcome:
+    """Run the host's program on one submission's results, in the sandbox."""
+    with tempfile.TemporaryDirectory(prefix="convergence-scoring-") as folder:
+        base = Path(folder)
+        program_dir, ref, res, output, shared = (
+            base / "program",
+            base / "input" / "ref",
+            base / "input" / "res",
+            base / "output",
+            base / "shared",
+        )
+        for path in (program_dir, ref, res, output, shared):
+            path.mkdir(parents=True)
+        unpack(program, program_dir, what=_("The scoring program"))
+        if reference:
+            unpack(reference, ref, what=_("The reference data"))
+        if zipfile.is_zipfile(io.BytesIO(results)):
+            try:
+                unpack(results, res, what=_("Your submission"))
+            except ProgramInvalid as error:
+                raise SubmissionInvalid([str(error)]) from error
+        else:
+            res.joinpath(PurePosixPath(results_name).name or "predictions").write_bytes(results)
+        command = program_command(program_dir)
+        run = run_sandboxed(
+            command,
+            read_only={f"{ROOT}/program": program_dir, f"{ROOT}/input": base / "input"},
+            writable={f"{ROOT}/output": output, f"{ROOT}/shared": shared},
+            limits=limits,
+            workdir=f"{ROOT}/program",
+        )
+        log = "\n".join(part for part in (run.stdout, run.stderr) if part).strip()
+        if run.timed_out:
+            raise ProgramFailed(
+                [_("The scoring took longer than the %(seconds)d seconds allowed.") % {"seconds": limits.seconds}], log
+            )
+        if run.exit_code != 0:
+            raise ProgramFailed(
+                [_("The scoring program stopped with an error (exit code %(code)d).") % {"code": run.exit_code}], log
+            )
+        detailed = output / "detailed_results.html"
+        html = ""
+        if detailed.is_file() and detailed.stat().st_size <= DETAILED_RESULTS_MAX_BYTES:
+            html = detailed.read_text(encoding="utf-8", errors="replace")
+        try:
+            scores = read_scores(output)
+        except SubmissionInvalid as error:
+            raise ProgramFailed(error.problems, log) from error
+        return ProgramOutcome(scores=scores, log=log, detailed_html=html, run=run)

@@ -1,0 +1,179 @@
+"""Running code nobody reviewed — an organiser's scoring program, a participant's code — without trusting it.
+
+Every run goes through bubblewrap (`bwrap`, the sandbox Flatpak uses): new user, network, PID, IPC and UTS
+namespaces (no network at all, not even the host's loopback), the system and the Python interpreter read-only,
+the inputs read-only, one writable output folder, a private /tmp, and the process killed with its worker. Limits
+are set on the sandboxed process itself: wall-clock time, CPU time, address space, file size, number of
+processes. Nothing here runs in the web process: only the scoring worker calls `run_sandboxed`.
+
+Without bwrap the run is refused (`SandboxUnavailable`), never done without a sandbox."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+# The folders a program sees, as Codabench lays them out.
+ROOT = Path("/app")
+PRIVATE_TMP = "/tmp"  # noqa: S108 (a tmpfs of the sandbox's own, not the host's /tmp)
+STREAM_LIMIT = 64 * 1024  # what is kept of stdout and stderr, each (the end: where the error is)
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces on this host."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: int
+    memory_bytes: int
+    file_bytes: int = 1024**3
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    timed_out: bool
+    seconds: float
+
+    @property
+    def succeeded(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out
+
+
+def default_limits(seconds: int | None = None) -> Limits:
+    return Limits(
+        seconds=seconds or settings.SCORING_TIME_LIMIT_SECONDS,
+        memory_bytes=settings.SANDBOX_MEMORY_BYTES,
+    )
+
+
+def bwrap_path() -> str:
+    path = shutil.which("bwrap")
+    if path is None:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed: `make install` installs it with apt.")
+    return path
+
+
+def _system_mounts() -> list[str]:
+    """The operating system and this Python, read-only: a program may import numpy, never change it."""
+    arguments = ["--ro-bind", "/usr", "/usr"]
+    for name in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/alternatives", "/etc/ssl"):
+        if os.path.islink(name):
+            arguments += ["--symlink", os.readlink(name), name]
+        elif os.path.isdir(name):
+            arguments += ["--ro-bind", name, name]
+    for prefix in sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}):
+        if not prefix.startswith("/usr"):
+            arguments += ["--ro-bind", prefix, prefix]
+    return arguments
+
+
+def _limit(limits: Limits):
+    def apply() -> None:
+        os.setsid()  # its own process group: a timeout kills everything it started
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.seconds, limits.seconds + 5))
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _tail(data: bytes) -> str:
+    text = data[-STREAM_LIMIT:].decode("utf-8", errors="replace")
+    return ("…\n" + text) if len(data) > STREAM_LIMIT else text
+
+
+def run_sandboxed(
+    command: list[str],
+    *,
+    read_only: dict[str, Path],
+    writable: dict[str, Path],
+    limits: Limits,
+    workdir: str = str(ROOT),
+) -> SandboxResult:
+    """Run `command` inside the sandbox. `read_only` and `writable` map a path inside (under /app) to a folder of
+    the host; only `writable` folders can be written, and only they keep what the program wrote."""
+    arguments = [
+        bwrap_path(),
+        "--unshare-all",  # user, network, PID, IPC, UTS and cgroup namespaces: no network device but loopback
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        PRIVATE_TMP,
+        "--dir",
+        str(ROOT),
+        *_system_mounts(),
+    ]
+    for inside, outside in read_only.items():
+        arguments += ["--ro-bind", str(outside), inside]
+    for inside, outside in writable.items():
+        arguments += ["--bind", str(outside), inside]
+    arguments += [
+        "--chdir",
+        workdir,
+        "--clearenv",
+        "--setenv",
+        "HOME",
+        PRIVATE_TMP,
+        "--setenv",
+        "PATH",
+        f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "--",
+        *command,
+    ]
+    started = time.monotonic()
+    process = subprocess.Popen(  # noqa: S603 (the command runs inside the sandbox built above)
+        arguments,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit(limits),  # noqa: PLW1509 (limits must be set in the child before exec)
+    )
+    timed_out = False
+    try:
+        stdout, stderr = process.communicate(timeout=limits.seconds)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+    seconds = time.monotonic() - started
+    if process.returncode != 0 and b"bwrap:" in stderr[:500] and b"No permissions to create" in stderr[:500]:
+        raise SandboxUnavailable(stderr[:500].decode(errors="replace"))
+    return SandboxResult(
+        exit_code=process.returncode,
+        stdout=_tail(stdout),
+        stderr=_tail(stderr),
+        timed_out=timed_out,
+        seconds=round(seconds, 3),
+    )
+
+
+def python_command() -> str:
+    """The interpreter programs run with (`python` and `python3` in their command mean it): this platform's own,
+    with numpy, pandas-compatible polars, scikit-learn and scipy, read-only."""
+    return sys.executable

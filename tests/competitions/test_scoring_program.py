@@ -1,0 +1,154 @@
+"""A phase scored by the host's own program, as on Codabench: the host uploads it (page and API), each
+submission's results are scored by it in the sandbox, the leaderboard ranks on the score it names."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from convergence.competitions import services
+from convergence.competitions.models import CompetitionEvent, Submission
+from convergence.competitions.selectors import leaderboard
+from tests.conftest import make_user
+
+from .conftest import TRUTH
+
+SCORE_PY = """
+import json, pathlib, sys
+truth = pathlib.Path(sys.argv[1], "ref", "truth.csv").read_text().splitlines()[1:]
+reference = dict(line.split(",")[:2] for line in truth)
+results = pathlib.Path(sys.argv[1], "res")
+answers = dict(line.split(",")[:2] for line in next(results.glob("*.csv")).read_text().splitlines()[1:])
+right = sum(answers.get(key) == value for key, value in reference.items())
+print(f"scored {len(reference)} rows")
+output = pathlib.Path(sys.argv[2])
+(output / "scores.json").write_text(json.dumps({"accuracy": right / len(reference), "errors": len(reference) - right}))
+(output / "detailed_results.html").write_text("<p>per class</p>")
+"""
+
+
+def _zip(files: dict[str, str], folder: str = "") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(folder + name, text)
+    return SimpleUploadedFile("bundle.zip", buffer.getvalue(), content_type="application/zip")
+
+
+def program(code: str = SCORE_PY, command: str = "python $program/score.py $input $output", folder: str = ""):
+    return _zip({"metadata": f"command: {command}\n", "score.py": code}, folder)
+
+
+def reference():
+    return _zip({"truth.csv": TRUTH})
+
+
+def results(wrong: int = 0) -> SimpleUploadedFile:
+    rows = [f"{i},{'cat' if (i % 3 == 0) != (i < wrong) else 'dog'}" for i in range(12)]
+    return _zip({"predictions.csv": "id,prediction\n" + "\n".join(rows)})
+
+
+@pytest.fixture
+def program_phase(phase, host):
+    # Zipped with its folder, as people often do: the platform looks inside.
+    return services.phase_program_set(
+        phase=phase, user=host, program=program(folder="scoring_program/"), reference=reference()
+    )
+
+
+def test_each_submission_is_scored_by_the_hosts_program_in_the_sandbox(program_phase, participant):
+    submission = services.submission_create(phase=program_phase, user=participant.user, upload=results(wrong=3))
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SCORED, submission.error
+    assert submission.scores == {"accuracy": 9 / 12, "errors": 3.0}
+    assert submission.public_score == pytest.approx(0.75)
+    assert "scored 12 rows" in submission.scoring_log
+    assert submission.detailed_results == "<p>per class</p>"
+    assert CompetitionEvent.objects.filter(kind="scoring_program_uploaded").exists()
+
+
+def test_the_leaderboard_ranks_on_the_named_score_in_its_direction(phase, host, participant, competition):
+    services.phase_program_set(
+        phase=phase, user=host, program=program(), reference=reference(), score_column="errors", higher_is_better=False
+    )
+    other = make_user("olga@participant.example")
+    services.competition_join(competition=competition, user=other, accept_rules=True, display_name="olga")
+    services.participant_decide(participant=competition.participants.get(user=other), user=host, approve=True)
+    services.submission_create(phase=phase, user=participant.user, upload=results(wrong=4))
+    services.submission_create(phase=phase, user=other, upload=results(wrong=1))
+    phase.refresh_from_db()
+    board = leaderboard(phase)
+    assert [line.score for line in board] == [1.0, 4.0]
+
+
+def test_a_program_that_fails_fails_the_submission_and_keeps_its_output_for_the_host(phase, host, participant):
+    crash = "import sys\nprint('reading the reference')\nraise SystemExit('reference missing: truth.csv')\n"
+    services.phase_program_set(phase=phase, user=host, program=program(crash), reference=None)
+    submission = services.submission_create(phase=phase, user=participant.user, upload=results())
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert "code de sortie 1" in submission.error  # in the participant's language
+    assert "reading the reference" in submission.scoring_log and "truth.csv" in submission.scoring_log
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("x.zip", b"not a zip"), "zip"),
+        (_zip({"score.py": "print(1)"}), "metadata"),
+        (_zip({"metadata": "image: codalab/codalab-legacy:py37\n"}), "command"),
+        (_zip({"../evil.py": "x", "metadata": "command: python x"}), "outside"),
+    ],
+)
+def test_an_unusable_program_is_refused_saying_why(phase, host, upload, message):
+    with translation.override("en"), pytest.raises(services.CompetitionError, match=message):
+        services.phase_program_set(phase=phase, user=host, program=upload)
+    phase.refresh_from_db()
+    assert not phase.uses_program
+
+
+def test_the_host_uploads_it_on_the_page_and_through_the_api(client, api_client, phase, host, participant):
+    client.force_login(host)
+    url = f"/competitions/{phase.competition.slug}/{phase.code}/scoring-program/"
+    prefix = f"program-{phase.code}"
+    response = client.post(
+        url,
+        {f"{prefix}-program": program(), f"{prefix}-reference": reference(), f"{prefix}-higher_is_better": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    phase.refresh_from_db()
+    assert phase.uses_program and phase.reference_data
+    page = response.content.decode()
+    assert "Programme d&#x27;évaluation enregistré" in page and "Le classement se fait sur le premier score" in page
+
+    api = APIClient()
+    api.force_authenticate(participant.user)
+    api_url = f"/api/v1/competitions/{phase.competition.slug}/phases/{phase.code}/scoring-program/"
+    assert api.put(api_url, {"program": program()}, format="multipart").status_code == 403
+    api.force_authenticate(host)
+    answer = api.put(
+        api_url, {"program": program(), "score_column": "errors", "higher_is_better": "false"}, format="multipart"
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["uses_program"] is True and answer.json()["score_column"] == "errors"
+    refused = api.put(api_url, {"program": _zip({"score.py": ""})}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["code"] == "bundle_invalid"
+
+
+def test_the_participant_sees_the_programs_output_only_when_the_host_allows_it(program_phase, participant, host):
+    submission = services.submission_create(phase=program_phase, user=participant.user, upload=results())
+    api = APIClient()
+    api.force_authenticate(participant.user)
+    url = f"/api/v1/competitions/submissions/{submission.pk}/"
+    assert api.get(url).json()["scoring_log"] is None
+    assert api.get(url).json()["scores"] == {"accuracy": 1.0, "errors": 0.0}
+    api.force_authenticate(host)
+    assert "scored 12 rows" in api.get(url).json()["scoring_log"]
+    program_phase.logs_visible = True
+    program_phase.save(update_fields=["logs_visible"])
+    api.force_authenticate(participant.user)
+    assert "scored 12 rows" in api.get(url).json()["scoring_log"]
