@@ -57,7 +57,8 @@ def test_a_submission_is_scored_by_a_worker_through_the_broker(transactional_db,
     phase = running_phase(competition, host)
     player = make_user("player-worker@example.org")
     competitions.competition_join(competition=competition, user=player, accept_rules=True)
-    with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+    # A compute worker: it takes the scoring queue only, as one on another machine would.
+    with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20, queues=["scoring"]):
         submission = competitions.submission_create(phase=phase, user=player, upload=predictions())
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -66,3 +67,30 @@ def test_a_submission_is_scored_by_a_worker_through_the_broker(transactional_db,
                 break
             time.sleep(0.2)
     assert (submission.status, submission.public_score, submission.attempts) == (Submission.Status.SCORED, 1.0, 1)
+
+
+@pytest.mark.broker
+def test_a_hosts_scoring_program_runs_in_the_sandbox_on_a_compute_worker(transactional_db, real_broker):
+    from convergence.competitions import services as competitions
+    from convergence.competitions.models import Submission
+    from tests.competitions.conftest import running_phase
+    from tests.competitions.test_scoring_program import program, reference, results
+
+    host = make_user("host-program@example.org", is_organiser=True)
+    competition = competitions.competition_create(user=host, title="Program test", participation="open")
+    phase = competitions.phase_program_set(
+        phase=running_phase(competition, host), user=host, program=program(), reference=reference()
+    )
+    player = make_user("player-program@example.org")
+    competitions.competition_join(competition=competition, user=player, accept_rules=True)
+    with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20, queues=["scoring"]):
+        submission = competitions.submission_create(phase=phase, user=player, upload=results(wrong=6))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            submission.refresh_from_db()
+            if submission.status in (Submission.Status.SCORED, Submission.Status.FAILED):
+                break
+            time.sleep(0.2)
+    assert submission.status == Submission.Status.SCORED, submission.error
+    assert submission.scores == {"accuracy": 0.5, "errors": 6.0}
+    assert "scored 12 rows" in submission.scoring_log

@@ -102,3 +102,53 @@ def test_a_program_cannot_take_more_memory_than_allowed(tmp_path):
     )
     assert not result.succeeded
     assert "allocated" not in result.stdout and "MemoryError" in result.stderr
+
+
+def test_a_fork_bomb_is_contained(tmp_path):
+    result, _ = _python(
+        tmp_path,
+        "import os, time\nchildren = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(30)\n"
+        "        children += 1\nexcept OSError as error:\n    print('stopped at', children, error.errno)\n",
+        limits=Limits(seconds=5, memory_bytes=1024**3, processes=50),
+    )
+    assert "stopped at" in result.stdout, (result.stdout, result.stderr)
+    assert int(result.stdout.split()[2]) < 60
+
+
+def test_nothing_of_the_worker_leaks_through_proc_or_the_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "worker-secret-value")
+    result, _ = _python(
+        tmp_path,
+        "import pathlib\n"
+        "for path in ('/proc/1/environ', '/proc/self/environ'):\n"
+        "    try:\n        print(path, pathlib.Path(path).read_bytes())\n"
+        "    except OSError as error:\n        print(path, 'refused', error.errno)\n"
+        "print(sorted(p.name for p in pathlib.Path('/proc').iterdir() if p.name.isdigit()))\n",
+    )
+    assert result.succeeded, result.stderr
+    assert "worker-secret-value" not in result.stdout
+    pids = eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 (the list the program printed)
+    assert len(pids) <= 3  # its own PID namespace: bwrap's init and the program, not the worker's processes
+
+
+def test_writing_outside_its_output_folder_or_a_huge_file_fails(tmp_path):
+    result, output = _python(
+        tmp_path,
+        "import pathlib\n"
+        "for target in ('/usr/evil', '/app/program/evil', '/evil', '/etc/evil'):\n"
+        "    try:\n        pathlib.Path(target).write_text('x')\n        print('WROTE', target)\n"
+        "    except OSError as error:\n        print('refused', target)\n"
+        "with open('/app/output/big', 'wb') as big:\n"
+        "    try:\n        for _ in range(64):\n            big.write(b'0' * 1024 * 1024)\n            big.flush()\n"
+        "    except OSError as error:\n        print('file limit', error.errno)\n",
+        limits=Limits(seconds=20, memory_bytes=1024**3, file_bytes=16 * 1024**2),
+    )
+    assert "WROTE" not in result.stdout
+    assert (output / "big").stat().st_size <= 16 * 1024**2
+    assert not Path("/usr/evil").exists()
+
+
+def test_a_flood_of_output_is_cut_not_kept_in_memory(tmp_path):
+    result, _ = _python(tmp_path, "import sys\nfor _ in range(200000):\n    print('x' * 100)\nprint('the end')\n")
+    assert result.succeeded
+    assert len(result.stdout) < 70 * 1024 and result.stdout.rstrip().endswith("the end")

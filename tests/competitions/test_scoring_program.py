@@ -152,3 +152,15 @@ def test_the_participant_sees_the_programs_output_only_when_the_host_allows_it(p
     program_phase.save(update_fields=["logs_visible"])
     api.force_authenticate(participant.user)
     assert "scored 12 rows" in api.get(url).json()["scoring_log"]
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(phase, host, settings):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("metadata", "command: python score.py\n")
+        for index in range(3):
+            archive.writestr(f"zeros-{index}.bin", b"\0" * (1024**3))  # 3 GB that compress to a few MB
+    upload = SimpleUploadedFile("bomb.zip", buffer.getvalue())
+    assert len(buffer.getvalue()) < 20 * 1024**2
+    with translation.override("en"), pytest.raises(services.CompetitionError, match="too large once unpacked"):
+        services.phase_program_set(phase=phase, user=host, program=upload)

@@ -16,7 +16,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from django.conf import settings
 # The folders a program sees, as Codabench lays them out.
 ROOT = Path("/app")
 PRIVATE_TMP = "/tmp"  # noqa: S108 (a tmpfs of the sandbox's own, not the host's /tmp)
+# What bubblewrap says when this host cannot build the sandbox (as opposed to the program failing in it).
+BWRAP_SETUP = ("namespace", "No permissions", "uid map", "setting up", "Operation not permitted")
 STREAM_LIMIT = 64 * 1024  # what is kept of stdout and stderr, each (the end: where the error is)
 
 
@@ -36,7 +40,8 @@ class SandboxUnavailable(RuntimeError):
 class Limits:
     seconds: int
     memory_bytes: int
-    file_bytes: int = 1024**3
+    file_bytes: int = 256 * 1024**2
+    processes: int = 128
 
 
 @dataclass(frozen=True)
@@ -80,20 +85,56 @@ def _system_mounts() -> list[str]:
     return arguments
 
 
-def _limit(limits: Limits):
+def _process_group(limit: int) -> Path | None:
+    """A pids cgroup of its own (v1 `pids` controller or v2), where the host lets the worker make one: a fork bomb
+    stops at `limit` processes even when the worker runs as root. None where it cannot; RLIMIT_NPROC then limits
+    the processes of the worker's user (not root's: the kernel exempts root from it)."""
+    for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+        group = base / f"convergence-sandbox-{uuid.uuid4().hex[:12]}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            (group / "pids.max").write_text(str(limit))
+            return group
+        except OSError:
+            group.rmdir()
+    return None
+
+
+def _release(group: Path | None) -> None:
+    if group is None:
+        return
+    for _attempt in range(50):  # the killed processes take a moment to leave the group
+        try:
+            group.rmdir()
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
+def _limit(limits: Limits, group: Path | None):
     def apply() -> None:
         os.setsid()  # its own process group: a timeout kills everything it started
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.seconds, limits.seconds + 5))
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     return apply
 
 
-def _tail(data: bytes) -> str:
-    text = data[-STREAM_LIMIT:].decode("utf-8", errors="replace")
-    return ("…\n" + text) if len(data) > STREAM_LIMIT else text
+def _tail(stream) -> str:
+    """The end of what the program printed (streams go to files, bounded by the file-size limit, never to the
+    worker's memory)."""
+    size = stream.seek(0, os.SEEK_END)
+    stream.seek(max(0, size - STREAM_LIMIT))
+    text = stream.read().decode("utf-8", errors="replace")
+    return ("…\n" + text) if size > STREAM_LIMIT else text
 
 
 def run_sandboxed(
@@ -127,6 +168,7 @@ def run_sandboxed(
         arguments += ["--ro-bind", str(outside), inside]
     for inside, outside in writable.items():
         arguments += ["--bind", str(outside), inside]
+    arguments += ["--remount-ro", "/"]  # the sandbox's own root too: only the writable folders and /tmp take writes
     arguments += [
         "--chdir",
         workdir,
@@ -146,28 +188,35 @@ def run_sandboxed(
         "--",
         *command,
     ]
+    group = _process_group(limits.processes)
     started = time.monotonic()
-    process = subprocess.Popen(  # noqa: S603 (the command runs inside the sandbox built above)
-        arguments,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=_limit(limits),  # noqa: PLW1509 (limits must be set in the child before exec)
-    )
     timed_out = False
     try:
-        stdout, stderr = process.communicate(timeout=limits.seconds)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        os.killpg(process.pid, signal.SIGKILL)
-        stdout, stderr = process.communicate()
-    seconds = time.monotonic() - started
-    if process.returncode != 0 and b"bwrap:" in stderr[:500] and b"No permissions to create" in stderr[:500]:
-        raise SandboxUnavailable(stderr[:500].decode(errors="replace"))
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen(  # noqa: S603 (the command runs inside the sandbox built above)
+                arguments,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                preexec_fn=_limit(limits, group),  # noqa: PLW1509 (limits must be set in the child before exec)
+                env={"PATH": "/usr/bin:/bin"},  # bwrap becomes PID 1 inside: its /proc/1/environ must hold nothing
+            )
+            try:
+                process.wait(timeout=limits.seconds)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            seconds = time.monotonic() - started
+            printed, errors = _tail(stdout), _tail(stderr)
+    finally:
+        _release(group)
+    if process.returncode != 0 and errors.startswith("bwrap:") and any(sign in errors[:300] for sign in BWRAP_SETUP):
+        raise SandboxUnavailable(errors[:500])
     return SandboxResult(
         exit_code=process.returncode,
-        stdout=_tail(stdout),
-        stderr=_tail(stderr),
+        stdout=printed,
+        stderr=errors,
         timed_out=timed_out,
         seconds=round(seconds, 3),
     )
