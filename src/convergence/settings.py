@@ -337,6 +337,7 @@ SCORING_TIME_LIMIT_SECONDS = envint("SCORING_TIME_LIMIT_SECONDS", 300)
 SCORING_MAX_ATTEMPTS = envint("SCORING_MAX_ATTEMPTS", 3)
 # Scoring programs and participants' code run in bubblewrap (competitions/sandbox.py) with these limits.
 SANDBOX_MEMORY_BYTES = envint("SANDBOX_MEMORY_BYTES", 2 * 1024**3)
+SANDBOX_RUNNER = os.environ.get("SANDBOX_RUNNER", "convergence.competitions.sandbox.run_sandboxed")
 COMPETITION_BUNDLE_MAX_BYTES = envint("COMPETITION_BUNDLE_MAX_BYTES", 500 * 1024 * 1024)
 
 # Application rules that are the platform's, not a call's.

@@ -234,7 +234,8 @@ def test_scoring_runs_are_queued_with_the_configured_time_limit(settings):
     settings.SCORING_TIME_LIMIT_SECONDS = 120
     with mock.patch.object(tasks.score_submission, "apply_async") as queued:
         tasks.queue_scoring(7)
-    queued.assert_called_once_with((7,), time_limit=120, soft_time_limit=110)
+    # Room for two sandboxed runs (ingestion, then scoring) of 120 s each.
+    queued.assert_called_once_with((7,), time_limit=270, soft_time_limit=260)
 
 
 def test_the_scoring_worker_refreshes_the_leaderboard_so_that_pages_only_read_it(

@@ -164,3 +164,91 @@ def test_a_zip_bomb_is_refused_before_unpacking(phase, host, settings):
     assert len(buffer.getvalue()) < 20 * 1024**2
     with translation.override("en"), pytest.raises(services.CompetitionError, match="too large once unpacked"):
         services.phase_program_set(phase=phase, user=host, program=upload)
+
+
+INGESTION_PY = """
+import importlib.util, pathlib, sys
+input_dir, output_dir, program_dir, code_dir = sys.argv[1:5]
+spec = importlib.util.spec_from_file_location("model", pathlib.Path(code_dir, "model.py"))
+model = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(model)
+rows = [line.split(",") for line in pathlib.Path(input_dir, "test.csv").read_text().splitlines()[1:]]
+lines = ["id,prediction"] + [f"{key},{model.predict(int(x))}" for key, x in rows]
+pathlib.Path(output_dir, "predictions.csv").write_text("\\n".join(lines))
+print("ingested", len(rows))
+"""
+GOOD_MODEL = "print('model loaded')\n\ndef predict(x):\n    return 'cat' if x % 3 == 0 else 'dog'\n"
+
+
+@pytest.fixture
+def code_phase(phase, host):
+    ingestion = _zip(
+        {
+            "metadata": "command: python $ingestion_program/ingestion.py $input $output $ingestion_program "
+            "$submission_program\n",
+            "ingestion.py": INGESTION_PY,
+        }
+    )
+    inputs = _zip({"test.csv": "id,x\n" + "\n".join(f"{i},{i}" for i in range(12))})
+    return services.phase_program_set(
+        phase=phase,
+        user=host,
+        program=program(),
+        reference=reference(),
+        ingestion=ingestion,
+        input_data=inputs,
+        time_limit_seconds=3,
+    )
+
+
+def test_code_is_run_by_the_ingestion_program_and_its_predictions_scored(code_phase, participant):
+    assert code_phase.takes_code
+    submission = services.submission_create(
+        phase=code_phase, user=participant.user, upload=_zip({"model.py": GOOD_MODEL}, "my-model/")
+    )
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SCORED, (submission.error, submission.ingestion_log)
+    assert submission.scores == {"accuracy": 1.0, "errors": 0.0}
+    assert "model loaded" in submission.ingestion_log and "ingested 12" in submission.ingestion_log
+
+
+@pytest.mark.parametrize(
+    "model, reason",
+    [
+        ("def predict(x):\n    return 1 / 0\n", "Your code stopped with an error"),
+        ("def predict(x):\n    while True:\n        pass\n", "longer than the 3 seconds"),
+    ],
+)
+def test_code_that_fails_or_never_ends_fails_its_submission_with_its_output(code_phase, participant, model, reason):
+    user = participant.user
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    submission = services.submission_create(phase=code_phase, user=user, upload=_zip({"model.py": model}))
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert reason in submission.error
+    api = APIClient()
+    api.force_authenticate(user)
+    shown = api.get(f"/api/v1/competitions/submissions/{submission.pk}/").json()
+    assert shown["ingestion_log"] == submission.ingestion_log
+    if "error" in reason:
+        assert "ZeroDivisionError" in submission.ingestion_log
+
+
+def test_a_code_phase_takes_a_zip_only(code_phase, participant):
+    with translation.override("en"), pytest.raises(services.CompetitionError, match="submit it as a zip"):
+        services.submission_create(
+            phase=code_phase, user=participant.user, upload=SimpleUploadedFile("model.py", b"x = 1")
+        )
+
+
+def test_detailed_results_are_shown_to_their_author_in_a_sandbox_of_their_own(client, program_phase, participant):
+    submission = services.submission_create(phase=program_phase, user=participant.user, upload=results())
+    url = f"/competitions/submissions/{submission.pk}/detailed-results/"
+    client.force_login(participant.user)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content == b"<p>per class</p>"
+    policy = response["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "script-src" not in policy
+    client.force_login(make_user("someone@else.example"))
+    assert client.get(url).status_code == 404

@@ -36,6 +36,7 @@ class PhaseOutput(serializers.Serializer):
     max_per_day = serializers.IntegerField()
     max_total = serializers.IntegerField()
     uses_program = serializers.BooleanField(help_text="scored by the host's own program rather than the metric")
+    takes_code = serializers.BooleanField(help_text="participants submit code, run by the host's ingestion program")
     score_column = serializers.CharField()
     higher_is_better = serializers.BooleanField()
 
@@ -62,6 +63,7 @@ class SubmissionOutput(serializers.Serializer):
     scores = serializers.DictField(
         child=serializers.FloatField(), help_text="every score the host's scoring program wrote (empty otherwise)"
     )
+    ingestion_log = serializers.CharField(help_text="what the submitted code printed (code submissions)")
     scoring_log = serializers.SerializerMethodField(
         help_text="what the scoring program printed: for the host, and the participant when the host allows it"
     )
@@ -263,6 +265,11 @@ class ScoringProgramInput(serializers.Serializer):
     score_column = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
     higher_is_better = serializers.BooleanField(required=False, default=True)
     logs_visible = serializers.BooleanField(required=False, default=False)
+    ingestion = serializers.FileField(
+        required=False, help_text="a zip: with one, participants submit code, which it runs on the input data"
+    )
+    input_data = serializers.FileField(required=False, help_text="a zip of the inputs the code reads (input_data)")
+    time_limit_seconds = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
 
 
 class ScoringProgramApi(APIView):
@@ -286,5 +293,8 @@ class ScoringProgramApi(APIView):
             score_column=data["score_column"],
             higher_is_better=data["higher_is_better"],
             logs_visible=data["logs_visible"],
+            ingestion=data.get("ingestion"),
+            input_data=data.get("input_data"),
+            time_limit_seconds=data["time_limit_seconds"],
         )
         return Response(PhaseOutput(updated).data)

@@ -69,6 +69,15 @@ class ProgramForm(DsfrBaseForm):
     )
     higher_is_better = forms.BooleanField(label=_("A higher score is better"), required=False, initial=True)
     logs_visible = forms.BooleanField(label=_("Participants see the program's output"), required=False)
+    ingestion = forms.FileField(
+        label=_("Ingestion program (zip, optional)"),
+        required=False,
+        help_text=_("With one, participants submit code: it runs their code on the input data to make predictions."),
+    )
+    input_data = forms.FileField(label=_("Input data for the code (zip, optional)"), required=False)
+    time_limit_seconds = forms.IntegerField(
+        label=_("Time limit of each run, in seconds (optional)"), required=False, min_value=1
+    )
 
 
 class JoinForm(DsfrBaseForm):
@@ -93,7 +102,7 @@ class DisplayNameForm(DsfrBaseForm):
 
 
 class SubmitForm(DsfrBaseForm):
-    file = forms.FileField(label=_("Predictions (CSV)"))
+    file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("Description (optional)"), max_length=200, required=False)
 
 

@@ -86,6 +86,10 @@ class Phase(models.Model):
     score_column = models.CharField(_("score ranked on"), max_length=60, blank=True)
     program_higher_is_better = models.BooleanField(_("a higher score is better"), default=True)
     logs_visible = models.BooleanField(_("participants see the scoring program's output"), default=False)
+    # Code submissions: the host's ingestion program runs the participant's code on the input data.
+    ingestion_program = models.FileField(_("ingestion program"), upload_to=phase_file_path, max_length=300, blank=True)
+    input_data = models.FileField(_("input data"), upload_to=phase_file_path, max_length=300, blank=True)
+    time_limit_seconds = models.PositiveIntegerField(_("time limit of a run, in seconds"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "starts_at"]
@@ -102,6 +106,10 @@ class Phase(models.Model):
     @property
     def uses_program(self) -> bool:
         return bool(self.scoring_program)
+
+    @property
+    def takes_code(self) -> bool:
+        return self.uses_program and bool(self.ingestion_program)
 
     @property
     def higher_is_better(self) -> bool:
@@ -234,6 +242,7 @@ class Submission(models.Model):
     private_score = models.FloatField(null=True, blank=True)
     scores = models.JSONField(_("scores"), default=dict, blank=True)  # every score a scoring program wrote
     scoring_log = models.TextField(_("scoring program's output"), blank=True)
+    ingestion_log = models.TextField(_("output of the submitted code"), blank=True)
     detailed_results = models.TextField(_("detailed results"), blank=True)
     ground_truth_version = models.PositiveIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -20,12 +20,23 @@ from pathlib import Path, PurePosixPath
 import yaml
 from django.utils.translation import gettext as _
 
-from .sandbox import ROOT, Limits, SandboxResult, python_command, run_sandboxed
+from .sandbox import ROOT, Limits, SandboxResult, python_command, sandbox_runner
 from .scoring import SubmissionInvalid
 
 MAX_UNPACKED_BYTES = 2 * 1024**3
 MAX_MEMBERS = 20_000
 DETAILED_RESULTS_MAX_BYTES = 2 * 1024 * 1024
+# Codabench's ingestion: the host's program runs the participant's code on the input data, and writes the
+# predictions the scoring program then reads as the participant's results.
+INGESTION_PLACEHOLDERS = {
+    "$ingestion_program": f"{ROOT}/program",
+    "$submission_program": f"{ROOT}/ingested_program",
+    "$program": f"{ROOT}/program",
+    "$input": f"{ROOT}/input_data",
+    "$output": f"{ROOT}/output",
+    "$shared": f"{ROOT}/shared",
+    "$tmp": "/tmp",  # noqa: S108 (the sandbox's own private /tmp)
+}
 PLACEHOLDERS = {
     "$program": f"{ROOT}/program",
     "$input": f"{ROOT}/input",
@@ -38,9 +49,10 @@ PLACEHOLDERS = {
 class ProgramFailed(SubmissionInvalid):
     """The program ran and failed on this submission; `log` is what it printed."""
 
-    def __init__(self, problems: list[str], log: str):
+    def __init__(self, problems: list[str], log: str, ingestion_log: str = ""):
         super().__init__(problems)
         self.log = log
+        self.ingestion_log = ingestion_log
 
 
 class ProgramInvalid(ValueError):
@@ -52,6 +64,7 @@ class ProgramOutcome:
     scores: dict[str, float]
     log: str  # what the program printed, for the host (and the participant when the host allows)
     detailed_html: str = ""
+    ingestion_log: str = ""  # what the participant's code printed while the ingestion program ran it
     run: SandboxResult | None = field(default=None, repr=False)
 
 
@@ -78,7 +91,7 @@ def unpack(data: bytes, destination: Path, *, what: str) -> None:
         target.write_bytes(archive.read(member))
 
 
-def program_command(program_dir: Path) -> list[str]:
+def program_command(program_dir: Path, placeholders: dict[str, str] | None = None) -> list[str]:
     """The command of the program's `metadata` (YAML, as in Codabench), its placeholders filled."""
     candidates = [program_dir / name for name in ("metadata", "metadata.yaml", "metadata.yml")]
     metadata = next((path for path in candidates if path.is_file()), None)
@@ -91,7 +104,8 @@ def program_command(program_dir: Path) -> list[str]:
     command = content.get("command") if isinstance(content, dict) else None
     if not isinstance(command, str) or not command.strip():
         raise ProgramInvalid(_("The scoring program's metadata gives no command."))
-    for placeholder, value in PLACEHOLDERS.items():
+    # Longest first: $ingestion_program before $input.
+    for placeholder, value in sorted((placeholders or PLACEHOLDERS).items(), key=lambda item: -len(item[0])):
         command = command.replace(placeholder, value)
     try:
         words = shlex.split(command)
@@ -102,10 +116,10 @@ def program_command(program_dir: Path) -> list[str]:
     return words
 
 
-def check_program(data: bytes) -> list[str]:
-    """Check a scoring program when the host uploads it: a readable zip with a command. Returns the command."""
+def check_program(data: bytes, what: str | None = None) -> list[str]:
+    """Check a program when the host uploads it: a readable zip with a command. Returns the command."""
     with tempfile.TemporaryDirectory(prefix="convergence-program-") as folder:
-        unpack(data, Path(folder), what=_("The scoring program"))
+        unpack(data, Path(folder), what=what or _("The scoring program"))
         return program_command(Path(folder))
 
 
@@ -140,10 +154,58 @@ def read_scores(output: Path) -> dict[str, float]:
     return numbers
 
 
+def _ingest(
+    base: Path, *, ingestion: bytes, input_data: bytes | None, code: bytes, predictions: Path, limits: Limits
+) -> str:
+    """Run the participant's code through the host's ingestion program, in the sandbox; its predictions land in
+    `predictions`. Returns what it printed."""
+    ingestion_dir, code_dir, data_dir = base / "ingestion", base / "ingested_program", base / "input_data"
+    for path in (ingestion_dir, code_dir, data_dir):
+        path.mkdir(parents=True)
+    unpack(ingestion, ingestion_dir, what=_("The ingestion program"))
+    if input_data:
+        unpack(input_data, data_dir, what=_("The input data"))
+    try:
+        unpack(code, code_dir, what=_("Your code"))
+    except ProgramInvalid as error:
+        raise SubmissionInvalid([str(error)]) from error
+    run = sandbox_runner()(
+        program_command(ingestion_dir, INGESTION_PLACEHOLDERS),
+        read_only={
+            f"{ROOT}/program": ingestion_dir,
+            f"{ROOT}/ingested_program": code_dir,
+            f"{ROOT}/input_data": data_dir,
+        },
+        writable={f"{ROOT}/output": predictions, f"{ROOT}/shared": base / "shared"},
+        limits=limits,
+        workdir=f"{ROOT}/ingested_program",
+    )
+    log = "\n".join(part for part in (run.stdout, run.stderr) if part).strip()
+    if run.timed_out:
+        raise ProgramFailed(
+            [_("Your code took longer than the %(seconds)d seconds allowed.") % {"seconds": limits.seconds}], "", log
+        )
+    if run.exit_code != 0:
+        raise ProgramFailed(
+            [_("Your code stopped with an error (exit code %(code)d): see its output.") % {"code": run.exit_code}],
+            "",
+            log,
+        )
+    return log
+
+
 def run_program(
-    *, program: bytes, reference: bytes | None, results: bytes, results_name: str, limits: Limits
+    *,
+    program: bytes,
+    reference: bytes | None,
+    results: bytes,
+    results_name: str,
+    limits: Limits,
+    ingestion: bytes | None = None,
+    input_data: bytes | None = None,
 ) -> ProgramOutcome:
-    """Run the host's program on one submission's results, in the sandbox."""
+    """Run the host's program on one submission's results, in the sandbox. With an `ingestion` program, the
+    submission is code: the ingestion program runs it first, and its predictions are the results scored."""
     with tempfile.TemporaryDirectory(prefix="convergence-scoring-") as folder:
         base = Path(folder)
         program_dir, ref, res, output, shared = (
@@ -158,7 +220,12 @@ def run_program(
         unpack(program, program_dir, what=_("The scoring program"))
         if reference:
             unpack(reference, ref, what=_("The reference data"))
-        if zipfile.is_zipfile(io.BytesIO(results)):
+        ingestion_log = ""
+        if ingestion is not None:
+            ingestion_log = _ingest(
+                base, ingestion=ingestion, input_data=input_data, code=results, predictions=res, limits=limits
+            )
+        elif zipfile.is_zipfile(io.BytesIO(results)):
             try:
                 unpack(results, res, what=_("Your submission"))
             except ProgramInvalid as error:
@@ -166,7 +233,7 @@ def run_program(
         else:
             res.joinpath(PurePosixPath(results_name).name or "predictions").write_bytes(results)
         command = program_command(program_dir)
-        run = run_sandboxed(
+        run = sandbox_runner()(
             command,
             read_only={f"{ROOT}/program": program_dir, f"{ROOT}/input": base / "input"},
             writable={f"{ROOT}/output": output, f"{ROOT}/shared": shared},
@@ -176,11 +243,15 @@ def run_program(
         log = "\n".join(part for part in (run.stdout, run.stderr) if part).strip()
         if run.timed_out:
             raise ProgramFailed(
-                [_("The scoring took longer than the %(seconds)d seconds allowed.") % {"seconds": limits.seconds}], log
+                [_("The scoring took longer than the %(seconds)d seconds allowed.") % {"seconds": limits.seconds}],
+                log,
+                ingestion_log,
             )
         if run.exit_code != 0:
             raise ProgramFailed(
-                [_("The scoring program stopped with an error (exit code %(code)d).") % {"code": run.exit_code}], log
+                [_("The scoring program stopped with an error (exit code %(code)d).") % {"code": run.exit_code}],
+                log,
+                ingestion_log,
             )
         detailed = output / "detailed_results.html"
         html = ""
@@ -189,5 +260,5 @@ def run_program(
         try:
             scores = read_scores(output)
         except SubmissionInvalid as error:
-            raise ProgramFailed(error.problems, log) from error
-        return ProgramOutcome(scores=scores, log=log, detailed_html=html, run=run)
+            raise ProgramFailed(error.problems, log, ingestion_log) from error
+        return ProgramOutcome(scores=scores, log=log, detailed_html=html, ingestion_log=ingestion_log, run=run)

@@ -76,6 +76,13 @@ def _score_with_program(submission: Submission, language: str) -> str:
         if phase.reference_data:
             with phase.reference_data.open("rb") as handle:
                 reference = handle.read()
+        ingestion = input_data = None
+        if phase.takes_code:
+            with phase.ingestion_program.open("rb") as handle:
+                ingestion = handle.read()
+            if phase.input_data:
+                with phase.input_data.open("rb") as handle:
+                    input_data = handle.read()
         with submission.file.open("rb") as handle:
             results = handle.read()
         with override(language):
@@ -84,7 +91,9 @@ def _score_with_program(submission: Submission, language: str) -> str:
                 reference=reference,
                 results=results,
                 results_name=submission.file.name or "predictions",
-                limits=default_limits(),
+                limits=default_limits(phase.time_limit_seconds),
+                ingestion=ingestion,
+                input_data=input_data,
             )
             score = (
                 outcome.scores.get(phase.score_column) if phase.score_column else next(iter(outcome.scores.values()))
@@ -97,7 +106,13 @@ def _score_with_program(submission: Submission, language: str) -> str:
     except ProgramFailed as error:
         with override(language):
             reason = " ".join(str(problem) for problem in error.problems)
-        _finish(submission.pk, status=Submission.Status.FAILED, error=reason, scoring_log=error.log)
+        _finish(
+            submission.pk,
+            status=Submission.Status.FAILED,
+            error=reason,
+            scoring_log=error.log,
+            ingestion_log=error.ingestion_log,
+        )
         return "failed"
     except (SubmissionInvalid, ProgramInvalid) as error:
         _finish(submission.pk, status=Submission.Status.FAILED, error=str(error))
@@ -112,6 +127,7 @@ def _score_with_program(submission: Submission, language: str) -> str:
         private_score=score,
         scores=outcome.scores,
         scoring_log=outcome.log,
+        ingestion_log=outcome.ingestion_log,
         detailed_results=outcome.detailed_html,
     )
     return "scored"

@@ -19,10 +19,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 # The folders a program sees, as Codabench lays them out.
 ROOT = Path("/app")
@@ -220,6 +222,12 @@ def run_sandboxed(
         timed_out=timed_out,
         seconds=round(seconds, 3),
     )
+
+
+def sandbox_runner() -> Callable[..., SandboxResult]:
+    """The runner named by SANDBOX_RUNNER: this module's bubblewrap runner unless a deployment names another with
+    the same signature (a container runner, for example)."""
+    return import_string(settings.SANDBOX_RUNNER)
 
 
 def python_command() -> str:

@@ -9,8 +9,9 @@ from .services import stale_submissions_requeue
 
 
 def scoring_time_limits() -> tuple[int, int]:
-    """(hard, soft) in seconds; read when a run is queued, not at import, so settings stay settings."""
-    limit = settings.SCORING_TIME_LIMIT_SECONDS
+    """(hard, soft) in seconds; read when a run is queued, not at import, so settings stay settings. A run may be
+    two sandboxed steps (ingestion, then scoring), each within SCORING_TIME_LIMIT_SECONDS at most."""
+    limit = 2 * settings.SCORING_TIME_LIMIT_SECONDS + 30
     return limit, max(limit - 10, 1)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("competitions/files/<int:pk>/", views.public_file_download, name="file"),
     path("competitions/submissions/<int:pk>/", views.submission_status, name="submission"),
     path("competitions/submissions/<int:pk>/select/", views.submission_select, name="select"),
+    path("competitions/submissions/<int:pk>/detailed-results/", views.detailed_results, name="detailed_results"),
     path("competitions/submissions/<int:pk>/predictions.csv", views.submission_file, name="submission_file"),
     path("competitions/<slug:slug>/", views.competition_detail, name="detail"),
     path("competitions/<slug:slug>/join/", views.competition_join, name="join"),

@@ -6,10 +6,11 @@ import csv
 import io
 from pathlib import PurePosixPath
 
+from csp.decorators import csp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -202,6 +203,26 @@ def submission_file(request: HttpRequest, pk: int) -> FileResponse:
     submission = access_submission(user=request.user, submission_id=pk)
     suffix = PurePosixPath(submission.file.name or "").suffix or ".csv"
     return FileResponse(submission.file.open("rb"), as_attachment=True, filename=f"submission-{submission.pk}{suffix}")
+
+
+# The host's program wrote this page: it is shown in a sandbox of its own (no script, no form, no request out,
+# another origin), so it can neither act for the reader nor reach the platform.
+DETAILED_RESULTS_POLICY = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "sandbox": [""],
+}
+
+
+@require_GET
+@csp(DETAILED_RESULTS_POLICY)  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
+def detailed_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The detailed results the host's scoring program wrote for this submission (its author, team, hosts)."""
+    submission = access_submission(user=request.user, submission_id=pk)
+    if not submission.detailed_results:
+        raise Http404
+    return HttpResponse(submission.detailed_results, content_type="text/html; charset=utf-8")
 
 
 @require_GET

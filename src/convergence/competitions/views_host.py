@@ -163,6 +163,9 @@ def scoring_program_upload(request, slug: str, phase: str):
                 score_column=data["score_column"],
                 higher_is_better=data["higher_is_better"],
                 logs_visible=data["logs_visible"],
+                ingestion=data["ingestion"],
+                input_data=data["input_data"],
+                time_limit_seconds=data["time_limit_seconds"],
             ),
             _("Scoring program saved: the phase's submissions are scored with it."),
         )

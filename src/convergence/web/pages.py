@@ -124,6 +124,7 @@ NOT_PAGES = {
     "competitions:select": "POST",
     "competitions:submission": "HTMX fragment (a row of the submissions table)",
     "competitions:submission_file": "CSV",
+    "competitions:detailed_results": "HTML written by the host's scoring program, shown in a sandbox",
     "competitions:join": "POST",
     "competitions:team": "POST",
     "competitions:display_name": "POST",

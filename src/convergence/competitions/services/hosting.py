@@ -166,12 +166,21 @@ def phase_program_set(
     score_column: str = "",
     higher_is_better: bool = True,
     logs_visible: bool = False,
+    ingestion: UploadedFile | None = None,
+    input_data: UploadedFile | None = None,
+    time_limit_seconds: int | None = None,
 ) -> Phase:
     """Score the phase with the host's own program (Codabench's contract) from now on; submissions already made
-    are scored again with it."""
+    are scored again with it. With an ingestion program, participants submit code, which it runs on the input
+    data; each run (ingestion, then scoring) has the phase's time limit."""
     if not is_host(user, phase.competition):
         raise NotAllowed(_("Only the host changes the competition."))
-    for upload in (program, reference):
+    if time_limit_seconds is not None and not 1 <= time_limit_seconds <= settings.SCORING_TIME_LIMIT_SECONDS:
+        raise CompetitionError(
+            _("The time limit is between 1 and %(limit)d seconds.") % {"limit": settings.SCORING_TIME_LIMIT_SECONDS},
+            field_errors={"time_limit_seconds": [_("Out of range.")]},
+        )
+    for upload in (program, reference, ingestion, input_data):
         if upload is not None and (upload.size or 0) > settings.COMPETITION_BUNDLE_MAX_BYTES:
             raise CompetitionError(
                 _("“%(name)s” is larger than %(limit)d MB.")
@@ -179,16 +188,26 @@ def phase_program_set(
             )
     try:
         check_program(program.read())
+        if ingestion is not None:
+            check_program(ingestion.read(), what=_("The ingestion program"))
         if reference is not None and not zipfile.is_zipfile(reference):
             raise ProgramInvalid(_("The reference data is not a zip file."))
+        if input_data is not None and not zipfile.is_zipfile(input_data):
+            raise ProgramInvalid(_("The input data is not a zip file."))
     except ProgramInvalid as error:
         raise CompetitionError(str(error), code=ErrorCode.BUNDLE_INVALID) from error
     phase = Phase.objects.select_for_update().get(pk=phase.pk)
     program.seek(0)
     phase.scoring_program.save("scoring-program.zip", program, save=False)
-    if reference is not None:
-        reference.seek(0)
-        phase.reference_data.save("reference-data.zip", reference, save=False)
+    for field, upload, name in (
+        (phase.reference_data, reference, "reference-data.zip"),
+        (phase.ingestion_program, ingestion, "ingestion-program.zip"),
+        (phase.input_data, input_data, "input-data.zip"),
+    ):
+        if upload is not None:
+            upload.seek(0)
+            field.save(name, upload, save=False)
+    phase.time_limit_seconds = time_limit_seconds
     phase.score_column = score_column.strip()[:60]
     phase.program_higher_is_better = higher_is_better
     phase.logs_visible = logs_visible
@@ -197,7 +216,12 @@ def phase_program_set(
         CompetitionEvent.Kind.SCORING_PROGRAM_UPLOADED,
         user,
         competition=phase.competition,
-        details={"phase": phase.code, "score": phase.score_column, "reference_data": reference is not None},
+        details={
+            "phase": phase.code,
+            "score": phase.score_column,
+            "reference_data": reference is not None,
+            "code_submissions": ingestion is not None,
+        },
     )
     phase_rescore(phase=phase, user=user)
     return phase

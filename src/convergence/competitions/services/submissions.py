@@ -3,6 +3,7 @@ after commit, boards refreshed, and submissions a stopped worker left behind que
 
 from __future__ import annotations
 
+import zipfile
 import zoneinfo
 from datetime import datetime, timedelta
 from functools import partial
@@ -43,6 +44,9 @@ def submission_create(*, phase: Phase, user, upload: UploadedFile, description: 
             _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
             % {"size": size / 1024 / 1024, "limit": settings.COMPETITION_SUBMISSION_MAX_BYTES / 1024 / 1024}
         )
+    if phase.takes_code and not zipfile.is_zipfile(upload):
+        raise CompetitionError(_("This phase takes code: submit it as a zip."))
+    upload.seek(0)
     quota = submission_quota(phase, participant, now)
     if quota.used_total >= quota.total:
         raise LimitReached(_("You have used all %(count)d submissions of this phase.") % {"count": phase.max_total})
