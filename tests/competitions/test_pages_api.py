@@ -66,7 +66,7 @@ leaderboards:
 
 def test_a_bundle_creates_the_competition_its_data_and_ground_truth(host):
     data = zip_bundle({"competition.yaml": NATIVE, "data/train.csv": "id,x\n1,2", "reference/truth.csv": TRUTH})
-    competition = competition_from_bundle(user=host, data=data)
+    competition = competition_from_bundle(user=host, data=data).competition
     phase = competition.phases.get()
     assert competition.participation == "closed" and competition.teams_allowed
     assert phase.max_per_day == 2 and phase.ground_truths.get().rows == 12
@@ -75,7 +75,7 @@ def test_a_bundle_creates_the_competition_its_data_and_ground_truth(host):
 
 def test_the_common_subset_of_codabench_is_read(host):
     data = zip_bundle({"competition.yaml": CODABENCH, "terms.md": "Be nice.", "reference_data/truth.csv": TRUTH})
-    competition = competition_from_bundle(user=host, data=data)
+    competition = competition_from_bundle(user=host, data=data).competition
     phase = competition.phases.get()
     assert (phase.metric, phase.max_per_day, phase.max_total) == ("accuracy", 4, 40)
     assert competition.rules == "Be nice."

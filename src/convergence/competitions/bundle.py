@@ -1,14 +1,15 @@
 """Creating a competition from a bundle: a zip holding `competition.yaml` and the data files it names.
 
-Two forms are read (documented in competitions/BUNDLE.md at the project root): the platform's own, and the
-common subset of Codabench's `competition.yaml` (title, description, terms, phases, leaderboard column).
+Two forms are read (documented in competitions/BUNDLE.md at the project root): the platform's own, and
+Codabench's (v2) and CodaLab's (v1) `competition.yaml`, with their scoring and ingestion programs.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -24,7 +26,14 @@ from convergence.core.errors import ErrorCode
 
 from .metrics import REGISTRY
 from .models import Competition
-from .services import CompetitionError, competition_create, ground_truth_upload, phase_add, public_file_add
+from .services import (
+    CompetitionError,
+    competition_create,
+    ground_truth_upload,
+    phase_add,
+    phase_program_set,
+    public_file_add,
+)
 
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 
@@ -38,10 +47,18 @@ class PhaseSpec(_Strict):
     name: str
     starts_at: datetime | date
     ends_at: datetime | date
-    metric: str
+    metric: str = ""
     max_per_day: int = Field(default=5, ge=1)
     max_total: int = Field(default=100, ge=1)
-    ground_truth: str
+    ground_truth: str = ""
+    # Scored by the host's program (Codabench's contract): paths of zips or folders of the bundle.
+    scoring_program: str = ""
+    reference_data: str = ""
+    ingestion_program: str = ""
+    input_data: str = ""
+    score_column: str = ""
+    higher_is_better: bool = True
+    time_limit_seconds: int | None = Field(default=None, ge=1)
 
 
 class FileSpec(_Strict):
@@ -64,36 +81,133 @@ class BundleInvalid(CompetitionError):
     code = ErrorCode.BUNDLE_INVALID
 
 
-def _codabench_to_spec(data: dict, read_text) -> dict:
-    """Map the common subset of a Codabench competition.yaml to the platform's form."""
-    column = ((data.get("leaderboards") or [{}])[0].get("columns") or [{}])[0]
-    metric = str(column.get("key", "")).lower()
-    tasks = {task.get("index"): task for task in data.get("tasks") or []}
+# Keys of Codabench's and CodaLab's competition.yaml the platform reads; any other is reported as a warning.
+CODABENCH_READ = {
+    "version", "title", "description", "terms", "pages", "html", "phases", "tasks", "leaderboards", "leaderboard",
+    "registration_auto_approve", "has_registration", "end_date", "solutions",
+}  # fmt: skip
+PHASE_READ = {
+    "index", "name", "label", "phasenumber", "description", "start", "start_date", "end", "end_date",
+    "max_submissions_per_day", "max_submissions", "execution_time_limit", "tasks", "solutions", "scoring_program",
+    "reference_data", "ingestion_program", "input_data", "ground_truth",
+}  # fmt: skip
+DATE_FORMATS = ("%m-%d-%Y", "%m/%d/%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+
+
+def _when(value) -> datetime | date | None:
+    """A date as bundles write them: YAML dates, ISO text, or Codabench's examples' `8-7-2019` (month first)."""
+    if value is None or isinstance(value, datetime | date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)  # noqa: DTZ007 (made aware in Europe/Paris by _aware)
+        except ValueError:
+            continue
+    raise BundleInvalid(_("competition.yaml: “%(value)s” is not a date.") % {"value": text[:40]})
+
+
+def _text_of(name: str, content: str) -> str:
+    """A page as plain text: HTML is stripped (never rendered), Markdown kept as written."""
+    if name.lower().endswith((".html", ".htm")):
+        return strip_tags(content).strip()
+    return content.strip()
+
+
+def _leaderboard_column(data: dict) -> dict:
+    """The column a leaderboard ranks on: Codabench's first column (v2), CodaLab's lowest rank (v1)."""
+    boards = data.get("leaderboards")
+    if isinstance(boards, list) and boards:
+        columns = sorted(boards[0].get("columns") or [], key=lambda column: column.get("index", 0))
+        if columns:
+            column = columns[0]
+            return {"key": str(column.get("key", "")), "sorting": str(column.get("sorting", "desc"))}
+    legacy = (data.get("leaderboard") or {}).get("columns") or {}
+    if isinstance(legacy, dict) and legacy:
+        key, column = min(legacy.items(), key=lambda item: (item[1] or {}).get("rank", 0))
+        return {"key": str(key), "sorting": str((column or {}).get("sort", "desc"))}
+    return {"key": "", "sorting": "desc"}
+
+
+def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
+    """Map a Codabench (v2, `tasks` and `leaderboards`) or CodaLab (v1, phases as a numbered map, `html` pages)
+    competition.yaml to the platform's form, with a warning for each key the platform does not use."""
+    warnings = [
+        _("“%(key)s” is not used by the platform.") % {"key": key} for key in sorted(set(data) - CODABENCH_READ)
+    ]
+    column = _leaderboard_column(data)
+    tasks = {task.get("index"): task for task in data.get("tasks") or [] if isinstance(task, dict)}
+    raw_phases = data.get("phases") or []
+    if isinstance(raw_phases, dict):  # CodaLab v1: {1: {...}, 2: {...}}
+        raw_phases = [raw_phases[key] for key in sorted(raw_phases, key=lambda key: int(str(key)))]
     phases = []
-    for index, phase in enumerate(data.get("phases") or []):
-        truth = phase.get("ground_truth")
-        if not truth and phase.get("tasks"):
-            truth = tasks.get(phase["tasks"][0], {}).get("reference_data")
+    for index, phase in enumerate(raw_phases):
+        if not isinstance(phase, dict):
+            raise BundleInvalid(_("competition.yaml: phase %(index)d is not a mapping.") % {"index": index + 1})
+        warnings += [
+            _("Phase %(index)d: “%(key)s” is not used by the platform.") % {"index": index + 1, "key": key}
+            for key in sorted(set(phase) - PHASE_READ)
+        ]
+        task = tasks.get((phase.get("tasks") or [None])[0], {}) if phase.get("tasks") else {}
+        pick = {
+            name: phase.get(name) or task.get(name) or ""
+            for name in ("scoring_program", "reference_data", "ingestion_program", "input_data")
+        }
+        truth = phase.get("ground_truth") or ""
+        program = bool(pick["scoring_program"])
         phases.append(
             {
-                "code": str(phase.get("index", index)),
-                "name": phase.get("name", f"Phase {index + 1}"),
-                "starts_at": phase.get("start"),
-                "ends_at": phase.get("end"),
-                "metric": metric,
-                "max_per_day": phase.get("max_submissions_per_day", 5),
-                "max_total": phase.get("max_submissions", 100),
-                "ground_truth": truth or "",
+                "code": str(phase.get("index", phase.get("phasenumber", index))),
+                "name": phase.get("name") or phase.get("label") or f"Phase {index + 1}",
+                "starts_at": _when(phase.get("start") or phase.get("start_date")),
+                "ends_at": _when(phase.get("end") or phase.get("end_date")),
+                "metric": "" if program else column["key"].lower(),
+                "max_per_day": phase.get("max_submissions_per_day") or 5,
+                "max_total": phase.get("max_submissions") or 100,
+                "ground_truth": "" if program else (truth or pick["reference_data"]),
+                **(pick if program else {}),
+                "score_column": column["key"] if program else "",
+                "higher_is_better": column["sorting"].lower() != "asc",
+                "time_limit_seconds": phase.get("execution_time_limit"),
             }
         )
-    terms = data.get("terms", "")
-    return {
-        "title": data.get("title", ""),
-        "description": data.get("description", ""),
-        "rules": read_text(terms) if isinstance(terms, str) and terms.endswith((".md", ".txt", ".html")) else terms,
-        "participation": "closed" if data.get("registration_auto_approve") is False else "open",
-        "phases": phases,
-    }
+    # CodaLab v1 phases have only a start: each ends when the next starts, the last at the competition's end.
+    for current, following in zip(phases, phases[1:], strict=False):
+        current["ends_at"] = current["ends_at"] or following["starts_at"]
+    if phases and not phases[-1]["ends_at"]:
+        end = _when(data.get("end_date"))
+        if end is None and phases[-1]["starts_at"] is not None:
+            end = _aware(phases[-1]["starts_at"]) + timedelta(days=365)
+            warnings.append(_("The last phase has no end: it ends a year after it starts; change it on the host page."))
+        phases[-1]["ends_at"] = end
+    pages = data.get("pages") or []
+    html = data.get("html") or {}
+    texts = [data.get("description") or ""]
+    for page in pages if isinstance(pages, list) else []:
+        if isinstance(page, dict) and page.get("file"):
+            texts.append(f"{page.get('title', '')}\n\n{_text_of(page['file'], read_text(page['file']))}")
+    terms = data.get("terms", "") or html.get("terms", "")
+    for name, path in html.items() if isinstance(html, dict) else []:
+        if name != "terms" and isinstance(path, str):
+            texts.append(f"{name}\n\n{_text_of(path, read_text(path))}")
+    if isinstance(terms, str) and terms.lower().endswith((".md", ".txt", ".html", ".htm")):
+        terms = _text_of(terms, read_text(terms))
+    return (
+        {
+            "title": data.get("title", ""),
+            "description": "\n\n".join(text.strip() for text in texts if text and text.strip()),
+            "rules": terms,
+            "participation": "closed"
+            if data.get("registration_auto_approve") is False or data.get("has_registration") is True
+            else "open",
+            "phases": phases,
+        },
+        warnings,
+    )
 
 
 def _aware(value: datetime | date) -> datetime:
@@ -128,7 +242,21 @@ class Bundle:
             clean = inside[0]
         return self.archive.read(self.names[clean])
 
-    def spec(self) -> BundleSpec:
+    def zip_of(self, path: str) -> bytes:
+        """A program or data as a zip: the bundle's own zip file, or a folder of the bundle zipped."""
+        clean = self._clean(path or "").rstrip("/")
+        if clean in self.names and clean.lower().endswith(".zip"):
+            return self.archive.read(self.names[clean])
+        inside = [name for name in self.names if name.startswith(clean + "/")]
+        if not inside:
+            raise BundleInvalid(_("The bundle has no file or folder “%(path)s”.") % {"path": path})
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in inside:
+                archive.writestr(name[len(clean) + 1 :], self.archive.read(self.names[name]))
+        return buffer.getvalue()
+
+    def spec(self) -> tuple[BundleSpec, list[str]]:
         yaml_name = next((n for n in self.names if PurePosixPath(n).name == "competition.yaml"), None)
         if yaml_name is None:
             raise BundleInvalid(_("The bundle has no competition.yaml file."))
@@ -140,8 +268,11 @@ class Bundle:
             ) from error
         if not isinstance(data, dict):
             raise BundleInvalid(_("competition.yaml must be a mapping of fields."))
-        if "leaderboards" in data or "version" in data:
-            data = _codabench_to_spec(data, lambda path: self.read(path).decode("utf-8", errors="replace"))
+        warnings: list[str] = []
+        if {"leaderboards", "leaderboard", "version", "tasks", "html"} & set(data) or isinstance(
+            data.get("phases"), dict
+        ):
+            data, warnings = _codabench_to_spec(data, lambda path: self.read(path).decode("utf-8", errors="replace"))
         try:
             spec = BundleSpec.model_validate(data)
         except ValidationError as error:
@@ -149,21 +280,28 @@ class Bundle:
                 f"{'.'.join(str(part) for part in detail['loc'])}: {detail['msg']}" for detail in error.errors()[:10]
             ]
             raise BundleInvalid(_("competition.yaml: %(problems)s") % {"problems": "; ".join(problems)}) from error
-        unknown = sorted({phase.metric for phase in spec.phases} - set(REGISTRY))
+        unknown = sorted({phase.metric for phase in spec.phases if not phase.scoring_program} - set(REGISTRY))
         if unknown:
             raise BundleInvalid(
-                _("competition.yaml: unknown metric %(metric)s; choose among %(choices)s.")
-                % {"metric": ", ".join(unknown), "choices": ", ".join(REGISTRY)}
+                _("competition.yaml: unknown metric %(metric)s; choose among %(choices)s, or give a scoring program.")
+                % {"metric": ", ".join(unknown) or "—", "choices": ", ".join(REGISTRY)}
             )
-        return spec
+        return spec, warnings
+
+
+@dataclass
+class Imported:
+    competition: Competition
+    warnings: list[str]
 
 
 @transaction.atomic
-def competition_from_bundle(*, user, data: bytes, application=None) -> Competition:
+def competition_from_bundle(*, user, data: bytes, application=None) -> Imported:
+    """Create the competition a bundle describes; what the platform did not use comes back as warnings."""
     if len(data) > settings.COMPETITION_BUNDLE_MAX_BYTES:
         raise BundleInvalid(_("The bundle is over the size limit."))
     bundle = Bundle(data)
-    spec = bundle.spec()
+    spec, warnings = bundle.spec()
     competition = competition_create(
         user=user,
         title=spec.title,
@@ -189,11 +327,92 @@ def competition_from_bundle(*, user, data: bytes, application=None) -> Competiti
             metric=item.metric,
             max_per_day=item.max_per_day,
             max_total=item.max_total,
+            scored_by_program=bool(item.scoring_program),
         )
         try:
-            ground_truth_upload(phase=phase, user=user, data=bundle.read(item.ground_truth))
+            if item.scoring_program:
+                _set_program(bundle, phase, item, user)
+            else:
+                ground_truth_upload(phase=phase, user=user, data=bundle.read(item.ground_truth))
         except CompetitionError as error:
             raise BundleInvalid(
                 _("Phase “%(phase)s”: %(problem)s") % {"phase": item.name, "problem": error.message}
             ) from error
-    return competition
+    return Imported(competition, warnings)
+
+
+def _set_program(bundle: Bundle, phase, item: PhaseSpec, user) -> None:
+    def upload(path: str, name: str) -> SimpleUploadedFile | None:
+        return SimpleUploadedFile(name, bundle.zip_of(path)) if path else None
+
+    phase_program_set(
+        phase=phase,
+        user=user,
+        program=upload(item.scoring_program, "scoring-program.zip"),  # type: ignore[arg-type]
+        reference=upload(item.reference_data, "reference-data.zip"),
+        ingestion=upload(item.ingestion_program, "ingestion-program.zip"),
+        input_data=upload(item.input_data, "input-data.zip"),
+        score_column=item.score_column,
+        higher_is_better=item.higher_is_better,
+        time_limit_seconds=min(item.time_limit_seconds, settings.SCORING_TIME_LIMIT_SECONDS)
+        if item.time_limit_seconds
+        else None,
+    )
+
+
+def competition_to_bundle(competition: Competition) -> bytes:
+    """The competition as a bundle in the platform's form (competitions/BUNDLE.md): what `competition_from_bundle`
+    reads back into the same competition — texts, settings, public files, phases with their latest ground truth,
+    scoring and ingestion programs and data. Participants and submissions stay on the platform."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def add(path: str, field) -> str:
+            with field.open("rb") as handle:
+                archive.writestr(path, handle.read())
+            return path
+
+        spec: dict = {
+            "title": competition.title,
+            "description": competition.description,
+            "rules": competition.rules,
+            "participation": competition.participation,
+            "teams": competition.teams_allowed,
+            "public_files": [
+                {"path": add(f"data/{index}-{public.original_name}", public.file), "title": public.title}
+                for index, public in enumerate(competition.public_files.all())
+            ],
+            "phases": [],
+        }
+        if competition.max_team_size:
+            spec["max_team_size"] = competition.max_team_size
+        for phase in competition.phases.order_by("position"):
+            item: dict = {
+                "code": phase.code,
+                "name": phase.name,
+                "starts_at": timezone.localtime(phase.starts_at).isoformat(),
+                "ends_at": timezone.localtime(phase.ends_at).isoformat(),
+                "max_per_day": phase.max_per_day,
+                "max_total": phase.max_total,
+            }
+            folder = f"phases/{phase.code}"
+            if phase.uses_program:
+                item["scoring_program"] = add(f"{folder}/scoring-program.zip", phase.scoring_program)
+                for key, field in (
+                    ("reference_data", phase.reference_data),
+                    ("ingestion_program", phase.ingestion_program),
+                    ("input_data", phase.input_data),
+                ):
+                    if field:
+                        item[key] = add(f"{folder}/{key.replace('_', '-')}.zip", field)
+                item.update(score_column=phase.score_column, higher_is_better=phase.program_higher_is_better)
+                if phase.time_limit_seconds:
+                    item["time_limit_seconds"] = phase.time_limit_seconds
+            else:
+                item["metric"] = phase.metric
+                truth = phase.ground_truths.first()
+                if truth is not None:
+                    item["ground_truth"] = add(f"{folder}/ground-truth.csv", truth.file)
+            spec["phases"].append(item)
+        archive.writestr("competition.yaml", yaml.safe_dump(spec, allow_unicode=True, sort_keys=False))
+    return buffer.getvalue()

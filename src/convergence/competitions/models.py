@@ -108,6 +108,13 @@ class Phase(models.Model):
         return bool(self.scoring_program)
 
     @property
+    def score_label(self) -> str:
+        """What the leaderboard ranks on: the metric's name, or the score the host's program writes."""
+        if self.uses_program:
+            return self.score_column or gettext("score")
+        return str(self.get_metric_display())
+
+    @property
     def takes_code(self) -> bool:
         return self.uses_program and bool(self.ingestion_program)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("competitions/<slug:slug>/team/", views.team_change, name="team"),
     path("competitions/<slug:slug>/display-name/", views.display_name_change, name="display_name"),
     path("competitions/<slug:slug>/host/", views_host.competition_host, name="host"),
+    path("competitions/<slug:slug>/bundle.zip", views_host.bundle_download, name="bundle"),
     path("competitions/<slug:slug>/participants/<int:pk>/", views_host.participant_decide, name="decide"),
     path("competitions/<slug:slug>/<slug:phase>/submit/", views.submission_create, name="submit"),
     path("competitions/<slug:slug>/<slug:phase>/ground-truth/", views_host.ground_truth_upload, name="ground_truth"),

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from convergence.core.errors import DomainError
 from convergence.web.feedback import attempt
 
 from . import services
 from .access import competition_by_slug, hostable_applications, may_host, require_host
-from .bundle import competition_from_bundle
+from .bundle import competition_from_bundle, competition_to_bundle
 from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm, ProgramForm
 from .models import Participant, Phase, Submission
 from .selectors import activity
@@ -46,13 +47,15 @@ def competition_new(request):
             messages.success(request, _("Competition created: add its phases and data."))
             return redirect("competitions:host", slug=competition.slug)
         if bundle_form.is_bound and bundle_form.is_valid():
-            competition = competition_from_bundle(
+            imported = competition_from_bundle(
                 user=request.user,
                 data=bundle_form.cleaned_data["bundle"].read(),
                 application=_chosen_application(request.user, bundle_form.cleaned_data["application"]),
             )
             messages.success(request, _("Competition created from the bundle."))
-            return redirect("competitions:host", slug=competition.slug)
+            for warning in imported.warnings:  # what the platform did not use: said, never silently dropped
+                messages.warning(request, warning)
+            return redirect("competitions:host", slug=imported.competition.slug)
     except DomainError as error:
         messages.error(request, error.message)
     return render(
@@ -170,6 +173,19 @@ def scoring_program_upload(request, slug: str, phase: str):
             _("Scoring program saved: the phase's submissions are scored with it."),
         )
     return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_GET
+def bundle_download(request, slug: str):
+    """The competition as a bundle (the platform's form), for its host: to keep, move or start the next edition."""
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    return HttpResponse(
+        competition_to_bundle(competition),
+        content_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{competition.slug}-bundle.zip"'},
+    )
 
 
 @login_required

@@ -84,11 +84,14 @@ def phase_add(
     metric: str,
     max_per_day: int = 5,
     max_total: int = 100,
+    scored_by_program: bool = False,
 ) -> Phase:
+    """A phase scored by a built-in metric, or (`scored_by_program`, no metric) by the host's program, which
+    `phase_program_set` gives it next; until then nobody can submit."""
     if not is_host(user, competition):
         raise NotAllowed(_("Only the host changes the competition."))
     problems = {}
-    if metric not in REGISTRY:
+    if not (scored_by_program and not metric) and metric not in REGISTRY:
         problems["metric"] = [
             _("Unknown metric %(metric)s; choose among %(choices)s.")
             % {"metric": metric, "choices": ", ".join(REGISTRY)}
