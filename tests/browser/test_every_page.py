@@ -66,7 +66,7 @@ def _seed_programme() -> dict:
     reviewed = Application.objects.filter(call=past, eligibility__is_eligible_by_rules=True).order_by("pk").first()
     assignment = review.assignment_add(application=reviewed, member=member, user=organiser)
     label = Label.objects.filter(reports__published_at__isnull=False).order_by("pk").first()
-    competition = Competition.objects.get()
+    competition = Competition.objects.order_by("pk").first()  # the flood-risk one (the demo seeds two)
     return {
         "current": current,
         "past": past,

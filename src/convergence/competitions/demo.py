@@ -3,8 +3,11 @@ submissions from the demo applicants, so that the pages and leaderboards have co
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -84,4 +87,39 @@ def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7
             guess = rain / 200 - slope / 60 if rng.random() < skill else rng.random()
             lines.append(f"{identifier},{min(max(guess, 0.0), 1.0):.4f}")
         services.submission_create(phase=phase, user=user, upload=_csv("id,prediction", lines))
+    return competition
+
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "competitions" / "examples"
+
+
+def _folder_as_zip(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.writestr(str(path.relative_to(folder)), path.read_bytes())
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def seed_demo_code_competition(*, host: User, participant: User) -> Competition:
+    """The Codabench (v2) example bundle, imported as a host would, its phase running now: participants submit
+    code that runs in the sandbox. The organisers' baseline is submitted once by a demo participant."""
+    from .bundle import competition_from_bundle
+
+    competition = competition_from_bundle(user=host, data=_folder_as_zip(EXAMPLES / "codabench-v2-code")).competition
+    now = timezone.now()
+    competition.phases.update(starts_at=now - timedelta(days=2), ends_at=now + timedelta(days=30))
+    phase = competition.phases.get()
+    services.competition_join(competition=competition, user=participant, accept_rules=True, display_name="pare-feu")
+    baseline = io.BytesIO()
+    with zipfile.ZipFile(baseline, "w") as archive:
+        archive.write(EXAMPLES / "codabench-v2-code" / "solution" / "model.py", "model.py")
+    services.submission_create(
+        phase=phase,
+        user=participant,
+        upload=SimpleUploadedFile("baseline.zip", baseline.getvalue()),
+        description="Règle de base : chaud, sec et venteux",
+    )
     return competition

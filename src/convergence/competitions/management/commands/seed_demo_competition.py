@@ -1,12 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from convergence.accounts.models import User
-from convergence.competitions.demo import seed_demo_competition
+from convergence.competitions.demo import seed_demo_code_competition, seed_demo_competition
 from convergence.competitions.models import Competition
 
 
 class Command(BaseCommand):
-    help = "Demo: an open competition with data, a running phase and a few scored submissions."
+    help = (
+        "Demo: an open competition with data, a running phase and a few scored submissions; and one imported from "
+        "the Codabench example bundle, where participants submit code run in the sandbox."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if a competition exists")
@@ -21,3 +24,6 @@ class Command(BaseCommand):
         participants = list(User.objects.filter(email__in=["applicant@demo.test", "applicant2@demo.test"]))
         competition = seed_demo_competition(host=host, participants=participants)
         self.stdout.write(f"competition {competition.slug}: {competition.phases.count()} phase(s)")
+        if participants:
+            code = seed_demo_code_competition(host=host, participant=participants[-1])
+            self.stdout.write(f"competition {code.slug}: code submissions run in the sandbox")
