@@ -73,6 +73,7 @@ def test_a_codalab_v1_bundle_with_a_scoring_program(host):
     assert development.uses_program and development.score_column == "f1" and development.higher_is_better
     assert (development.max_per_day, final.max_total, development.time_limit_seconds) == (5, 3, 120)
     assert "cumulated rainfall" in competition.description and "<script>" not in competition.description
+    assert "never run" not in competition.description  # a script's content is dropped with it
     assert competition.rules == "One account per person. The data stay within the challenge."
     assert "“image” is not used by the platform." in imported.warnings
     assert "Phase 1: “color” is not used by the platform." in imported.warnings
@@ -98,6 +99,8 @@ def test_a_codabench_v2_bundle_with_an_ingestion_program_and_a_code_submission(h
     assert (phase.score_column, phase.higher_is_better, phase.time_limit_seconds) == ("missed", False, 60)
     assert timezone.localtime(phase.starts_at).date().isoformat() == "2025-01-06"
     assert "Each reading gives the temperature" in competition.description
+    # Markdown kept as text, its headings without their `#`, each page once under its title.
+    assert "#" not in competition.description and competition.description.count("Overview") == 1
     assert competition.rules.startswith("Your code runs without network")
     assert "“docker_image” is not used by the platform." in imported.warnings
 

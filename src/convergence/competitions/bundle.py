@@ -7,6 +7,7 @@ Codabench's (v2) and CodaLab's (v1) `competition.yaml`, with their scoring and i
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -112,10 +113,17 @@ def _when(value) -> datetime | date | None:
 
 
 def _text_of(name: str, content: str) -> str:
-    """A page as plain text: HTML is stripped (never rendered), Markdown kept as written."""
+    """A page as plain text: HTML is stripped (never rendered), Markdown kept as written but for the `#` of its
+    headings."""
     if name.lower().endswith((".html", ".htm")):
-        return strip_tags(content).strip()
-    return content.strip()
+        return strip_tags(re.sub(r"<(script|style)\b.*?</\1\s*>", "", content, flags=re.DOTALL | re.IGNORECASE)).strip()
+    return re.sub(r"^#{1,6}\s+", "", content, flags=re.MULTILINE).strip()
+
+
+def _page(title: str, text: str) -> str:
+    """A page under its title, unless its text already starts with it."""
+    first = text.splitlines()[0].strip() if text else ""
+    return text if not title or first.lower() == title.strip().lower() else f"{title}\n\n{text}"
 
 
 def _leaderboard_column(data: dict) -> dict:
@@ -189,11 +197,11 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
     texts = [data.get("description") or ""]
     for page in pages if isinstance(pages, list) else []:
         if isinstance(page, dict) and page.get("file"):
-            texts.append(f"{page.get('title', '')}\n\n{_text_of(page['file'], read_text(page['file']))}")
+            texts.append(_page(str(page.get("title", "")), _text_of(page["file"], read_text(page["file"]))))
     terms = data.get("terms", "") or html.get("terms", "")
     for name, path in html.items() if isinstance(html, dict) else []:
         if name != "terms" and isinstance(path, str):
-            texts.append(f"{name}\n\n{_text_of(path, read_text(path))}")
+            texts.append(_page(str(name).capitalize(), _text_of(path, read_text(path))))
     if isinstance(terms, str) and terms.lower().endswith((".md", ".txt", ".html", ".htm")):
         terms = _text_of(terms, read_text(terms))
     return (

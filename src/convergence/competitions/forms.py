@@ -79,6 +79,16 @@ class ProgramForm(DsfrBaseForm):
         label=_("Time limit of each run, in seconds (optional)"), required=False, min_value=1
     )
 
+    @staticmethod
+    def initial_from(phase) -> dict:
+        """The phase's current settings, so that uploading a new version keeps them unless changed."""
+        return {
+            "score_column": phase.score_column,
+            "higher_is_better": phase.program_higher_is_better,
+            "logs_visible": phase.logs_visible,
+            "time_limit_seconds": phase.time_limit_seconds,
+        }
+
 
 class JoinForm(DsfrBaseForm):
     display_name = forms.CharField(

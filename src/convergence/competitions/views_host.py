@@ -111,7 +111,7 @@ def competition_host(request, slug: str):
         {
             "competition": competition,
             "phases": [
-                (phase, ProgramForm(prefix=f"program-{phase.code}"))
+                (phase, ProgramForm(prefix=f"program-{phase.code}", initial=ProgramForm.initial_from(phase)))
                 for phase in competition.phases.prefetch_related("ground_truths")
             ],
             "participants": competition.participants.select_related("user", "team").order_by("status", "requested_at"),
