@@ -154,3 +154,21 @@ def test_a_competition_exported_as_a_bundle_is_imported_back_the_same(client, ho
     assert again.public_files.get().file.read() == b"id,x\n1,2\n"
     client.force_login(make_user("not-the-host@example.org"))
     assert client.get(f"/competitions/{original.slug}/bundle.zip").status_code in (403, 404)
+
+
+def test_a_bundle_is_imported_through_the_api_with_its_warnings(host, api_client):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(make_user("player-api@example.org"))
+    bundle = zipped(EXAMPLES / "codabench-v2-code")
+    url = "/api/v1/competitions/import/"
+    assert api.post(url, {"bundle": SimpleUploadedFile("b.zip", bundle)}, format="multipart").status_code == 403
+    api.force_authenticate(host)
+    answer = api.post(url, {"bundle": SimpleUploadedFile("b.zip", bundle)}, format="multipart")
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["competition"]["phases"][0]["takes_code"] is True
+    assert any("docker_image" in warning for warning in body["warnings"])
+    refused = api.post(url, {"bundle": SimpleUploadedFile("b.zip", b"not a zip")}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["code"] == "bundle_invalid"

@@ -16,6 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from convergence.competitions.access import hostable_applications, may_host
+
 from .conftest import ACCOUNTS, EVERYONE, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,7 @@ def _rows(data: dict) -> dict[str, Row]:
     organisers = {"organiser"}
     report_readers = {"organiser", "carrier", "reviewer"}  # the carrier, organisers, members without a conflict
     own_competition = {"participant", "other_participant", "host", "organiser"}
+    hosts = {role for role, user in data["users"].items() if may_host(user, None) or hostable_applications(user)}
     return {
         "api:token": Row((), {"post": EVERYONE}),
         "api:calls": Row((), {"get": EVERYONE}),
@@ -101,6 +104,8 @@ def _rows(data: dict) -> dict[str, Row]:
         "api:programme": Row((), {"get": EVERYONE}),
         "api:competitions": Row((), {"get": EVERYONE}),
         "api:competition": Row((competition.slug,), {"get": EVERYONE}),
+        # Organisers and carriers of a format-1 challenge host; the others are refused before their file is read.
+        "api:competition-import": Row((), {"post": hosts}),
         "api:competition-join": Row((competition.slug,), {"post": ACCOUNTS}),
         # "My team": found only for someone in a team.
         "api:competition-team": Row((competition.slug,), {"get": {"participant"}, "post": own_competition}),

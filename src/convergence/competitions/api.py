@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,12 +18,15 @@ from . import services
 from .access import (
     access_submission,
     competition_by_slug,
+    hostable_applications,
+    may_host,
     own_submissions,
     participant_of,
     private_scores_visible,
     require_host,
     scoring_log_visible,
 )
+from .bundle import competition_from_bundle
 from .models import Competition, Phase
 from .selectors import leaderboard
 
@@ -298,3 +302,41 @@ class ScoringProgramApi(APIView):
             time_limit_seconds=data["time_limit_seconds"],
         )
         return Response(PhaseOutput(updated).data)
+
+
+class BundleInput(serializers.Serializer):
+    bundle = serializers.FileField(
+        help_text="a zip holding competition.yaml (the platform's form, Codabench's or CodaLab's)"
+    )
+    application = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="the format-1 challenge the competition belongs to"
+    )
+
+
+class BundleImportOutput(serializers.Serializer):
+    competition = CompetitionOutput()
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="what the platform did not use")
+
+
+class BundleImportApi(APIView):
+    """Create a competition from a bundle, as on the page; what the platform did not use comes back as warnings."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": BundleInput}, responses={201: BundleImportOutput})
+    def post(self, request):
+        applications = hostable_applications(request.user)
+        if not may_host(request.user, None) and not applications.exists():
+            raise PermissionDenied  # who, before what they sent
+        serializer = BundleInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        chosen = serializer.validated_data["application"]
+        application = applications.filter(pk=chosen).first() if chosen else None
+        if chosen and application is None:
+            raise NotFound()
+        imported = competition_from_bundle(
+            user=request.user, data=serializer.validated_data["bundle"].read(), application=application
+        )
+        return Response(
+            BundleImportOutput({"competition": imported.competition, "warnings": imported.warnings}).data, status=201
+        )

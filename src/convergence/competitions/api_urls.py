@@ -4,6 +4,7 @@ from . import api
 
 urlpatterns = [
     path("competitions/", api.CompetitionListApi.as_view(), name="competitions"),
+    path("competitions/import/", api.BundleImportApi.as_view(), name="competition-import"),
     path(
         "competitions/submissions/<int:submission_id>/",
         api.SubmissionDetailApi.as_view(),

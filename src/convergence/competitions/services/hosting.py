@@ -25,7 +25,7 @@ from ..scoring import SubmissionInvalid, ground_truth_from_csv
 from . import submissions
 from .submissions import leaderboard_changed
 
-RESERVED_SLUGS = {"new", "files", "submissions"}  # taken by the competitions' own addresses
+RESERVED_SLUGS = {"new", "files", "submissions", "import"}  # taken by the competitions' own addresses
 
 
 def _unique_slug(title: str) -> str:
