@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -82,6 +83,14 @@ def test_the_leaderboard_ranks_on_the_named_score_in_its_direction(phase, host, 
     phase.refresh_from_db()
     board = leaderboard(phase)
     assert [line.score for line in board] == [1.0, 4.0]
+    # The other scores the program wrote stand beside the ranked one, on the page, in the CSV and the API.
+    assert [line.columns for line in board] == [(("accuracy", 11 / 12),), (("accuracy", 8 / 12),)]
+    slug = phase.competition.slug
+    csv_lines = Client().get(f"/competitions/{slug}/{phase.code}/leaderboard.csv").content.decode().splitlines()
+    assert csv_lines[0] == "rank,entrant,score,accuracy,submissions,submitted_at"
+    api = APIClient().get(f"/api/v1/competitions/{slug}/phases/{phase.code}/leaderboard/").json()
+    lines = api if isinstance(api, list) else api["results"]
+    assert lines[0]["other_scores"] == {"accuracy": 11 / 12}
 
 
 def test_a_program_that_fails_fails_the_submission_and_keeps_its_output_for_the_host(phase, host, participant):

@@ -125,6 +125,10 @@ class LeaderboardLineOutput(serializers.Serializer):
     score = serializers.FloatField()
     submissions = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
+    other_scores = serializers.SerializerMethodField(help_text="a program's phase: the scores beside the ranked one")
+
+    def get_other_scores(self, line) -> dict[str, float | None]:
+        return dict(getattr(line, "columns", ()))
 
 
 class CompetitionListApi(APIView):

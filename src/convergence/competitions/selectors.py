@@ -25,6 +25,8 @@ class LeaderboardLine:
     submissions: int
     submitted_at: datetime
     submission_id: int
+    # A program's phase: every other score its program wrote, (name, value) in the board's column order.
+    columns: tuple[tuple[str, float | None], ...] = ()
 
 
 def leaderboard_scope(phase_id: int) -> str:
@@ -64,10 +66,22 @@ def compute_leaderboard(phase: Phase, private: bool = False) -> list[Leaderboard
             chosen[key] = row  # strictly better only: on a tie the earlier one stays
     ordered = sorted(chosen.items(), key=lambda item: ((-1 if higher else 1) * item[1][3], item[1][5], item[1][0]))
     names = _entrant_names([key for key, _row in ordered])
+    columns = _other_scores(phase, [row[0] for _key, row in ordered]) if phase.uses_program else {}
     return [
-        LeaderboardLine(position, names[key], row[3], counts[key], row[5], row[0])
+        LeaderboardLine(position, names[key], row[3], counts[key], row[5], row[0], columns.get(row[0], ()))
         for position, (key, row) in enumerate(ordered, start=1)
     ]
+
+
+def _other_scores(phase: Phase, submission_ids: list[int]) -> dict[int, tuple[tuple[str, float | None], ...]]:
+    """The scores beside the ranked one, for the submissions on the board (one query), in the same columns for
+    every line: the names in the order the programs wrote them."""
+    scores = dict(Submission.objects.filter(pk__in=submission_ids).values_list("pk", "scores"))
+    ranked = phase.score_column or next((name for values in scores.values() for name in values), "")
+    names: list[str] = []
+    for values in scores.values():
+        names += [name for name in values if name != ranked and name not in names]
+    return {pk: tuple((name, (scores.get(pk) or {}).get(name)) for name in names) for pk in submission_ids}
 
 
 def _entrant_names(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:

@@ -238,9 +238,12 @@ def leaderboard_csv(request: HttpRequest, slug: str, phase: str) -> HttpResponse
     private = request.GET.get("private") == "1" and private_scores_visible(request.user, phase_obj)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["rank", "entrant", "score", "submissions", "submitted_at"])
-    for line in leaderboard(phase_obj, private=private):
-        writer.writerow([line.rank, line.entrant, line.score, line.submissions, line.submitted_at.isoformat()])
+    lines = leaderboard(phase_obj, private=private)
+    others = [name for name, _value in lines[0].columns] if lines else []
+    writer.writerow(["rank", "entrant", "score", *others, "submissions", "submitted_at"])
+    for line in lines:
+        values = [value for _name, value in line.columns]
+        writer.writerow([line.rank, line.entrant, line.score, *values, line.submissions, line.submitted_at.isoformat()])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{competition.slug}-{phase_obj.code}.csv"'
     return response
