@@ -46,6 +46,19 @@ def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, 
     ]
 
 
+def _scored(submission, seconds: float = 90):
+    """The submission once the worker has scored it (or failed it), waiting at most `seconds`."""
+    from convergence.competitions.models import Submission
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        submission.refresh_from_db()
+        if submission.status in (Submission.Status.SCORED, Submission.Status.FAILED):
+            break
+        time.sleep(0.2)
+    return submission
+
+
 @pytest.mark.broker
 def test_a_submission_is_scored_by_a_worker_through_the_broker(transactional_db, real_broker):
     from convergence.competitions import services as competitions
@@ -59,13 +72,7 @@ def test_a_submission_is_scored_by_a_worker_through_the_broker(transactional_db,
     competitions.competition_join(competition=competition, user=player, accept_rules=True)
     # A compute worker: it takes the scoring queue only, as one on another machine would.
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20, queues=["scoring"]):
-        submission = competitions.submission_create(phase=phase, user=player, upload=predictions())
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            submission.refresh_from_db()
-            if submission.status in (Submission.Status.SCORED, Submission.Status.FAILED):
-                break
-            time.sleep(0.2)
+        submission = _scored(competitions.submission_create(phase=phase, user=player, upload=predictions()))
     assert (submission.status, submission.public_score, submission.attempts) == (Submission.Status.SCORED, 1.0, 1)
 
 
@@ -84,13 +91,7 @@ def test_a_hosts_scoring_program_runs_in_the_sandbox_on_a_compute_worker(transac
     player = make_user("player-program@example.org")
     competitions.competition_join(competition=competition, user=player, accept_rules=True)
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20, queues=["scoring"]):
-        submission = competitions.submission_create(phase=phase, user=player, upload=results(wrong=6))
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            submission.refresh_from_db()
-            if submission.status in (Submission.Status.SCORED, Submission.Status.FAILED):
-                break
-            time.sleep(0.2)
+        submission = _scored(competitions.submission_create(phase=phase, user=player, upload=results(wrong=6)))
     assert submission.status == Submission.Status.SCORED, submission.error
     assert submission.scores == {"accuracy": 0.5, "errors": 6.0}
     assert "scored 12 rows" in submission.scoring_log
