@@ -160,6 +160,7 @@ def ground_truth_upload(*, phase: Phase, user, data: bytes, name: str = "ground-
     return truth
 
 
+@transaction.atomic
 def phase_program_set(
     *,
     phase: Phase,
