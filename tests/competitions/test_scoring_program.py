@@ -261,3 +261,8 @@ def test_detailed_results_are_shown_to_their_author_in_a_sandbox_of_their_own(cl
     assert "sandbox" in policy and "default-src 'none'" in policy and "script-src" not in policy
     client.force_login(make_user("someone@else.example"))
     assert client.get(url).status_code == 404
+
+
+def test_an_unusable_ingestion_program_is_named_in_the_refusal(phase, host):
+    with translation.override("en"), pytest.raises(services.CompetitionError, match="The ingestion program has no"):
+        services.phase_program_set(phase=phase, user=host, program=program(), ingestion=_zip({"run.py": ""}))

@@ -14,35 +14,32 @@ import math
 import shlex
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
 from django.utils.translation import gettext as _
 
-from .sandbox import ROOT, Limits, SandboxResult, python_command, sandbox_runner
+from .sandbox import PRIVATE_TMP, ROOT, Limits, python_command, sandbox_runner
 from .scoring import SubmissionInvalid
 
 MAX_UNPACKED_BYTES = 2 * 1024**3
 MAX_MEMBERS = 20_000
 DETAILED_RESULTS_MAX_BYTES = 2 * 1024 * 1024
-# Codabench's ingestion: the host's program runs the participant's code on the input data, and writes the
-# predictions the scoring program then reads as the participant's results.
-INGESTION_PLACEHOLDERS = {
-    "$ingestion_program": f"{ROOT}/program",
-    "$submission_program": f"{ROOT}/ingested_program",
-    "$program": f"{ROOT}/program",
-    "$input": f"{ROOT}/input_data",
-    "$output": f"{ROOT}/output",
-    "$shared": f"{ROOT}/shared",
-    "$tmp": "/tmp",  # noqa: S108 (the sandbox's own private /tmp)
-}
 PLACEHOLDERS = {
     "$program": f"{ROOT}/program",
     "$input": f"{ROOT}/input",
     "$output": f"{ROOT}/output",
     "$shared": f"{ROOT}/shared",
-    "$tmp": "/tmp",  # noqa: S108 (the sandbox's own private /tmp)
+    "$tmp": PRIVATE_TMP,
+}
+# Codabench's ingestion: the host's program runs the participant's code on the input data, and writes the
+# predictions the scoring program then reads as the participant's results.
+INGESTION_PLACEHOLDERS = {
+    **PLACEHOLDERS,
+    "$ingestion_program": f"{ROOT}/program",
+    "$submission_program": f"{ROOT}/ingested_program",
+    "$input": f"{ROOT}/input_data",
 }
 
 
@@ -65,7 +62,6 @@ class ProgramOutcome:
     log: str  # what the program printed, for the host (and the participant when the host allows)
     detailed_html: str = ""
     ingestion_log: str = ""  # what the participant's code printed while the ingestion program ran it
-    run: SandboxResult | None = field(default=None, repr=False)
 
 
 def unpack(data: bytes, destination: Path, *, what: str) -> None:
@@ -91,26 +87,32 @@ def unpack(data: bytes, destination: Path, *, what: str) -> None:
         target.write_bytes(archive.read(member))
 
 
-def program_command(program_dir: Path, placeholders: dict[str, str] | None = None) -> list[str]:
-    """The command of the program's `metadata` (YAML, as in Codabench), its placeholders filled."""
+def program_command(
+    program_dir: Path, placeholders: dict[str, str] | None = None, *, what: str | None = None
+) -> list[str]:
+    """The command of the program's `metadata` (YAML, as in Codabench), its placeholders filled. `what` names
+    the program in refusals (the scoring program unless said)."""
+    what = what or _("The scoring program")
     candidates = [program_dir / name for name in ("metadata", "metadata.yaml", "metadata.yml")]
     metadata = next((path for path in candidates if path.is_file()), None)
     if metadata is None:
-        raise ProgramInvalid(_("The scoring program has no metadata file giving its command."))
+        raise ProgramInvalid(_("%(what)s has no metadata file giving its command.") % {"what": what})
     try:
         content = yaml.safe_load(metadata.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ProgramInvalid(_("The scoring program's metadata is not valid YAML.")) from error
+        raise ProgramInvalid(_("%(what)s: its metadata file is not valid YAML.") % {"what": what}) from error
     command = content.get("command") if isinstance(content, dict) else None
     if not isinstance(command, str) or not command.strip():
-        raise ProgramInvalid(_("The scoring program's metadata gives no command."))
+        raise ProgramInvalid(_("%(what)s: its metadata file gives no command.") % {"what": what})
     # Longest first: $ingestion_program before $input.
     for placeholder, value in sorted((placeholders or PLACEHOLDERS).items(), key=lambda item: -len(item[0])):
         command = command.replace(placeholder, value)
     try:
         words = shlex.split(command)
     except ValueError as error:
-        raise ProgramInvalid(_("The scoring program's command cannot be read: %(error)s") % {"error": error}) from error
+        raise ProgramInvalid(
+            _("%(what)s: its command cannot be read: %(error)s") % {"what": what, "error": error}
+        ) from error
     if words and words[0] in {"python", "python3"}:
         words[0] = python_command()
     return words
@@ -118,9 +120,10 @@ def program_command(program_dir: Path, placeholders: dict[str, str] | None = Non
 
 def check_program(data: bytes, what: str | None = None) -> list[str]:
     """Check a program when the host uploads it: a readable zip with a command. Returns the command."""
+    what = what or _("The scoring program")
     with tempfile.TemporaryDirectory(prefix="convergence-program-") as folder:
-        unpack(data, Path(folder), what=what or _("The scoring program"))
-        return program_command(Path(folder))
+        unpack(data, Path(folder), what=what)
+        return program_command(Path(folder), what=what)
 
 
 def read_scores(output: Path) -> dict[str, float]:
@@ -170,7 +173,7 @@ def _ingest(
     except ProgramInvalid as error:
         raise SubmissionInvalid([str(error)]) from error
     run = sandbox_runner()(
-        program_command(ingestion_dir, INGESTION_PLACEHOLDERS),
+        program_command(ingestion_dir, INGESTION_PLACEHOLDERS, what=_("The ingestion program")),
         read_only={
             f"{ROOT}/program": ingestion_dir,
             f"{ROOT}/ingested_program": code_dir,
@@ -180,7 +183,7 @@ def _ingest(
         limits=limits,
         workdir=f"{ROOT}/ingested_program",
     )
-    log = "\n".join(part for part in (run.stdout, run.stderr) if part).strip()
+    log = run.output
     if run.timed_out:
         raise ProgramFailed(
             [_("Your code took longer than the %(seconds)d seconds allowed.") % {"seconds": limits.seconds}], "", log
@@ -240,7 +243,7 @@ def run_program(
             limits=limits,
             workdir=f"{ROOT}/program",
         )
-        log = "\n".join(part for part in (run.stdout, run.stderr) if part).strip()
+        log = run.output
         if run.timed_out:
             raise ProgramFailed(
                 [_("The scoring took longer than the %(seconds)d seconds allowed.") % {"seconds": limits.seconds}],
@@ -261,4 +264,4 @@ def run_program(
             scores = read_scores(output)
         except SubmissionInvalid as error:
             raise ProgramFailed(error.problems, log, ingestion_log) from error
-        return ProgramOutcome(scores=scores, log=log, detailed_html=html, ingestion_log=ingestion_log, run=run)
+        return ProgramOutcome(scores=scores, log=log, detailed_html=html, ingestion_log=ingestion_log)

@@ -42,11 +42,12 @@ def submission_score(submission_id: int) -> str:
         return "failed"
     try:
         truth = load_ground_truth(truth_row.parquet.path, truth_row.version, phase.metric)
-        with submission.file.open("rb") as handle:
-            data = handle.read()
         with override(language):
             scores = score_predictions(
-                data, truth=truth, metric=REGISTRY[phase.metric], max_bytes=settings.COMPETITION_SUBMISSION_MAX_BYTES
+                _contents(submission.file) or b"",
+                truth=truth,
+                metric=REGISTRY[phase.metric],
+                max_bytes=settings.COMPETITION_SUBMISSION_MAX_BYTES,
             )
     except SubmissionInvalid as error:
         with override(language):
@@ -70,30 +71,15 @@ def _score_with_program(submission: Submission, language: str) -> str:
     submission's (its output kept for the host); a missing sandbox is the platform's, retried later."""
     phase = submission.phase
     try:
-        with phase.scoring_program.open("rb") as handle:
-            program = handle.read()
-        reference = None
-        if phase.reference_data:
-            with phase.reference_data.open("rb") as handle:
-                reference = handle.read()
-        ingestion = input_data = None
-        if phase.takes_code:
-            with phase.ingestion_program.open("rb") as handle:
-                ingestion = handle.read()
-            if phase.input_data:
-                with phase.input_data.open("rb") as handle:
-                    input_data = handle.read()
-        with submission.file.open("rb") as handle:
-            results = handle.read()
         with override(language):
             outcome = run_program(
-                program=program,
-                reference=reference,
-                results=results,
+                program=_contents(phase.scoring_program) or b"",
+                reference=_contents(phase.reference_data),
+                results=_contents(submission.file) or b"",
                 results_name=submission.file.name or "predictions",
                 limits=default_limits(phase.time_limit_seconds),
-                ingestion=ingestion,
-                input_data=input_data,
+                ingestion=_contents(phase.ingestion_program) if phase.takes_code else None,
+                input_data=_contents(phase.input_data) if phase.takes_code else None,
             )
             score = (
                 outcome.scores.get(phase.score_column) if phase.score_column else next(iter(outcome.scores.values()))
@@ -102,6 +88,7 @@ def _score_with_program(submission: Submission, language: str) -> str:
                 raise ProgramFailed(
                     [_("The scoring program wrote no score named “%(name)s”.") % {"name": phase.score_column}],
                     outcome.log,
+                    outcome.ingestion_log,
                 )
     except ProgramFailed as error:
         with override(language):
@@ -131,6 +118,14 @@ def _score_with_program(submission: Submission, language: str) -> str:
         detailed_results=outcome.detailed_html,
     )
     return "scored"
+
+
+def _contents(stored) -> bytes | None:
+    """A stored file's bytes, None when the field is empty."""
+    if not stored:
+        return None
+    with stored.open("rb") as handle:
+        return handle.read()
 
 
 def _retry_or_fail(submission: Submission, language: str, error: Exception) -> str:

@@ -55,6 +55,11 @@ class SandboxResult:
     seconds: float
 
     @property
+    def output(self) -> str:
+        """What the program printed, stdout then stderr."""
+        return "\n".join(part for part in (self.stdout, self.stderr) if part).strip()
+
+    @property
     def succeeded(self) -> bool:
         return self.exit_code == 0 and not self.timed_out
 
