@@ -72,6 +72,12 @@ def test_a_codalab_v1_bundle_with_a_scoring_program(host):
     assert timezone.localtime(final.ends_at).date().isoformat() == "2025-03-31"
     assert development.uses_program and development.score_column == "f1" and development.higher_is_better
     assert (development.max_per_day, final.max_total, development.time_limit_seconds) == (5, 3, 120)
+    # Its columns: labels and numeric formats kept, ranked on the lowest rank.
+    assert [(c["key"], c["title"], c["precision"]) for c in development.leaderboard_columns] == [
+        ("f1", "F1 score", 4),
+        ("accuracy", "Accuracy", 4),
+    ]
+    assert development.score_label == "F1 score"
     assert "cumulated rainfall" in competition.description and "<script>" not in competition.description
     assert "never run" not in competition.description  # a script's content is dropped with it
     assert competition.rules == "One account per person. The data stay within the challenge."
@@ -97,6 +103,10 @@ def test_a_codabench_v2_bundle_with_an_ingestion_program_and_a_code_submission(h
     phase = competition.phases.get()
     assert phase.takes_code and phase.input_data and phase.reference_data
     assert (phase.score_column, phase.higher_is_better, phase.time_limit_seconds) == ("missed", False, 60)
+    assert [(c["key"], c["title"], c["hidden"]) for c in phase.leaderboard_columns] == [
+        ("missed", "Missed alerts", False),
+        ("accuracy", "Accuracy", True),
+    ]
     assert timezone.localtime(phase.starts_at).date().isoformat() == "2025-01-06"
     assert "Each reading gives the temperature" in competition.description
     # Markdown kept as text, its headings without their `#`, each page once under its title.
@@ -147,7 +157,10 @@ def test_a_competition_exported_as_a_bundle_is_imported_back_the_same(client, ho
     assert copy.warnings == []
     again, phase = copy.competition, copy.competition.phases.get()
     source = original.phases.get()
-    fields = ("name", "starts_at", "ends_at", "max_per_day", "max_total", "score_column", "time_limit_seconds")
+    fields = (
+        "name", "starts_at", "ends_at", "max_per_day", "max_total", "score_column", "time_limit_seconds",
+        "leaderboard_columns",
+    )  # fmt: skip
     assert [getattr(phase, name) for name in fields] == [getattr(source, name) for name in fields]
     assert (phase.takes_code, phase.higher_is_better) == (True, False)
     assert (again.description, again.rules) == (original.description, original.rules)

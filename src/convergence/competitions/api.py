@@ -19,6 +19,7 @@ from .access import (
     access_submission,
     competition_by_slug,
     hostable_applications,
+    is_host,
     may_host,
     own_submissions,
     participant_of,
@@ -28,7 +29,7 @@ from .access import (
 )
 from .bundle import competition_from_bundle
 from .models import Competition, Phase
-from .selectors import leaderboard
+from .selectors import board
 
 
 class PhaseOutput(serializers.Serializer):
@@ -125,10 +126,13 @@ class LeaderboardLineOutput(serializers.Serializer):
     score = serializers.FloatField()
     submissions = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
-    other_scores = serializers.SerializerMethodField(help_text="a program's phase: the scores beside the ranked one")
+    other_scores = serializers.SerializerMethodField(
+        help_text="a program's phase: the scores beside the ranked one, keyed as the program writes them (the "
+        "columns the host set, hidden ones for the host only)"
+    )
 
     def get_other_scores(self, line) -> dict[str, float | None]:
-        return dict(getattr(line, "columns", ()))
+        return {key: line.score_of(key) for key in self.context.get("other_keys", ())}
 
 
 class CompetitionListApi(APIView):
@@ -264,7 +268,10 @@ class LeaderboardApi(APIView):
         private = request.query_params.get("private") in ("1", "true")
         if private and not private_scores_visible(request.user, phase_obj):
             return Response({"detail": _("The private leaderboard is revealed when the phase ends.")}, status=403)
-        return Response(LeaderboardLineOutput(leaderboard(phase_obj, private=private), many=True).data)
+        table = board(phase_obj, private=private, host=is_host(request.user, competition))
+        lines = [line for line, _cells in table.rows]
+        keys = [column.key for column in table.others]
+        return Response(LeaderboardLineOutput(lines, many=True, context={"other_keys": keys}).data)
 
 
 class ScoringProgramInput(serializers.Serializer):
@@ -306,6 +313,50 @@ class ScoringProgramApi(APIView):
             time_limit_seconds=data["time_limit_seconds"],
         )
         return Response(PhaseOutput(updated).data)
+
+
+class ColumnSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=60, help_text="the name the scoring program writes in scores.json")
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    precision = serializers.IntegerField(min_value=0, max_value=10, required=False, default=2, help_text="decimals")
+    hidden = serializers.BooleanField(required=False, default=False, help_text="shown to the host only")
+    computation = serializers.ChoiceField(
+        choices=["", "sum", "avg", "min", "max"], required=False, default="", help_text="computed by the platform"
+    )
+    of = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        default=list,
+        help_text="the keys of earlier columns a computed column is made from",
+    )
+
+
+class ColumnsSerializer(serializers.Serializer):
+    ranked = serializers.CharField(read_only=True, source="ranked_key", help_text="the score the board ranks on")
+    columns = ColumnSerializer(many=True, max_length=30, source="leaderboard_columns")
+
+
+class ColumnsApi(APIView):
+    """The columns of a program's leaderboard (Codabench's `leaderboards[].columns`), for its host."""
+
+    def _phase(self, request, slug: str, phase: str) -> Phase:
+        competition = competition_by_slug(slug)
+        require_host(request.user, competition)
+        return get_object_or_404(Phase, competition=competition, code=phase)
+
+    @extend_schema(responses=ColumnsSerializer)
+    def get(self, request, slug: str, phase: str):
+        return Response(ColumnsSerializer(self._phase(request, slug, phase)).data)
+
+    @extend_schema(request=ColumnsSerializer, responses=ColumnsSerializer)
+    def put(self, request, slug: str, phase: str):
+        phase_obj = self._phase(request, slug, phase)
+        serializer = ColumnsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.phase_columns_set(
+            phase=phase_obj, user=request.user, columns=serializer.validated_data["leaderboard_columns"]
+        )
+        return Response(ColumnsSerializer(updated).data)
 
 
 class BundleInput(serializers.Serializer):

@@ -26,6 +26,11 @@ urlpatterns = [
         name="competition-scoring-program",
     ),
     path(
+        "competitions/<slug:slug>/phases/<slug:phase>/columns/",
+        api.ColumnsApi.as_view(),
+        name="competition-columns",
+    ),
+    path(
         "competitions/<slug:slug>/phases/<slug:phase>/leaderboard/",
         api.LeaderboardApi.as_view(),
         name="competition-leaderboard",

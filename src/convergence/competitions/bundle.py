@@ -32,6 +32,7 @@ from .services import (
     competition_create,
     ground_truth_upload,
     phase_add,
+    phase_columns_set,
     phase_program_set,
     public_file_add,
 )
@@ -60,6 +61,8 @@ class PhaseSpec(_Strict):
     score_column: str = ""
     higher_is_better: bool = True
     time_limit_seconds: int | None = Field(default=None, ge=1)
+    # The board's columns (competitions/columns.py): key, title, precision, hidden, computation, of.
+    columns: list[dict] = Field(default_factory=list)
 
 
 class FileSpec(_Strict):
@@ -126,19 +129,67 @@ def _page(title: str, text: str) -> str:
     return text if not title or first.lower() == title.strip().lower() else f"{title}\n\n{text}"
 
 
-def _leaderboard_column(data: dict) -> dict:
-    """The column a leaderboard ranks on: Codabench's first column (v2), CodaLab's lowest rank (v1)."""
+V1_OPERATIONS = {"sum": "sum", "average": "avg", "avg": "avg", "mean": "avg", "min": "min", "max": "max"}
+
+
+def _leaderboard_columns(data: dict, warnings: list[str]) -> tuple[dict, list[dict]]:
+    """The column the board ranks on and every column as the platform keeps them (competitions/columns.py):
+    Codabench's `leaderboards[].columns` (v2: ranked on the first by index; `computation_indexes` become keys),
+    CodaLab's `leaderboard.columns` (v1: ranked on the lowest `rank`; `numeric_format`, `computed`)."""
     boards = data.get("leaderboards")
+    columns: list[dict] = []
+    ranked = {"key": "", "sorting": "desc"}
     if isinstance(boards, list) and boards:
-        columns = sorted(boards[0].get("columns") or [], key=lambda column: column.get("index", 0))
-        if columns:
-            column = columns[0]
-            return {"key": str(column.get("key", "")), "sorting": str(column.get("sorting", "desc"))}
+        if len(boards) > 1:
+            warnings.append(
+                _("The bundle has %(count)d leaderboards: their columns are shown together on each phase's board.")
+                % {"count": len(boards)}
+            )
+        for board in boards:
+            if not isinstance(board, dict):
+                continue
+            ordered = sorted(
+                (column for column in board.get("columns") or [] if isinstance(column, dict)),
+                key=lambda column: column.get("index", 0),
+            )
+            keys_by_index = {column.get("index"): str(column.get("key", "")) for column in ordered}
+            for column in ordered:
+                columns.append(
+                    {
+                        "key": str(column.get("key", "")),
+                        "title": str(column.get("title") or ""),
+                        "precision": column.get("precision", 2),
+                        "hidden": bool(column.get("hidden")) or bool(board.get("hidden")),
+                        "computation": str(column.get("computation") or ""),
+                        "of": [
+                            keys_by_index.get(index, str(index)) for index in column.get("computation_indexes") or []
+                        ],
+                    }
+                )
+            if not ranked["key"] and ordered:
+                ranked = {"key": str(ordered[0].get("key", "")), "sorting": str(ordered[0].get("sorting", "desc"))}
+        return ranked, columns
     legacy = (data.get("leaderboard") or {}).get("columns") or {}
     if isinstance(legacy, dict) and legacy:
-        key, column = min(legacy.items(), key=lambda item: (item[1] or {}).get("rank", 0))
-        return {"key": str(key), "sorting": str((column or {}).get("sort", "desc"))}
-    return {"key": "", "sorting": "desc"}
+        ordered_items = sorted(legacy.items(), key=lambda item: (item[1] or {}).get("rank", 0))
+        for key, column in ordered_items:
+            column = column or {}
+            computed = column.get("computed") or {}
+            columns.append(
+                {
+                    "key": str(key),
+                    "title": str(column.get("label") or ""),
+                    "precision": column.get("numeric_format", 2),
+                    "hidden": bool(column.get("hidden")),
+                    "computation": V1_OPERATIONS.get(str(computed.get("operation", "")).lower(), "")
+                    if computed
+                    else "",
+                    "of": [str(name) for name in computed.get("fields") or []] if computed else [],
+                }
+            )
+        key, column = ordered_items[0]
+        ranked = {"key": str(key), "sorting": str((column or {}).get("sort", "desc"))}
+    return ranked, columns
 
 
 def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
@@ -147,7 +198,7 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
     warnings = [
         _("“%(key)s” is not used by the platform.") % {"key": key} for key in sorted(set(data) - CODABENCH_READ)
     ]
-    column = _leaderboard_column(data)
+    column, columns = _leaderboard_columns(data, warnings)
     tasks = {task.get("index"): task for task in data.get("tasks") or [] if isinstance(task, dict)}
     raw_phases = data.get("phases") or []
     if isinstance(raw_phases, dict):  # CodaLab v1: {1: {...}, 2: {...}}
@@ -179,6 +230,7 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
                 "ground_truth": "" if program else (truth or pick["reference_data"]),
                 **(pick if program else {}),
                 "score_column": column["key"] if program else "",
+                "columns": columns if program else [],
                 "higher_is_better": column["sorting"].lower() != "asc",
                 "time_limit_seconds": phase.get("execution_time_limit"),
             }
@@ -366,6 +418,8 @@ def _set_program(bundle: Bundle, phase, item: PhaseSpec, user) -> None:
         if item.time_limit_seconds
         else None,
     )
+    if item.columns:
+        phase_columns_set(phase=phase, user=user, columns=item.columns)
 
 
 def competition_to_bundle(competition: Competition) -> bytes:
@@ -414,6 +468,8 @@ def competition_to_bundle(competition: Competition) -> bytes:
                     if field:
                         item[key] = add(f"{folder}/{key.replace('_', '-')}.zip", field)
                 item.update(score_column=phase.score_column, higher_is_better=phase.program_higher_is_better)
+                if phase.leaderboard_columns:
+                    item["columns"] = phase.leaderboard_columns
                 if phase.time_limit_seconds:
                     item["time_limit_seconds"] = phase.time_limit_seconds
             else:

@@ -90,6 +90,43 @@ class ProgramForm(DsfrBaseForm):
         }
 
 
+class ColumnForm(DsfrBaseForm):
+    """One column of a program's leaderboard; a row left without a key is removed."""
+
+    key = forms.CharField(label=_("Key in scores.json"), max_length=60, required=False)
+    title = forms.CharField(label=_("Title shown"), max_length=120, required=False)
+    precision = forms.IntegerField(label=_("Decimals"), min_value=0, max_value=10, initial=2, required=False)
+    hidden = forms.BooleanField(label=_("Hidden from participants (you still see it)"), required=False)
+    computation = forms.ChoiceField(
+        label=_("Computed by the platform"),
+        required=False,
+        choices=[
+            ("", _("No: written by the program")),
+            ("sum", _("Sum")),
+            ("avg", _("Average")),
+            ("min", _("Minimum")),
+            ("max", _("Maximum")),
+        ],
+    )
+    of = forms.CharField(label=_("Computed from (keys, comma-separated)"), max_length=400, required=False)
+
+    @staticmethod
+    def initial_from(phase) -> list[dict]:
+        return [{**item, "of": ", ".join(item.get("of") or [])} for item in phase.leaderboard_columns or []]
+
+    @staticmethod
+    def as_columns(formset) -> list[dict]:
+        """The rows the host filled, in order, as the service takes them."""
+        return [
+            {**form.cleaned_data, "precision": form.cleaned_data.get("precision")}
+            for form in formset.forms
+            if form.cleaned_data.get("key")
+        ]
+
+
+ColumnFormSet = forms.formset_factory(ColumnForm, extra=1, max_num=30)
+
+
 class JoinForm(DsfrBaseForm):
     display_name = forms.CharField(
         label=_("Display name (optional)"),

@@ -90,6 +90,8 @@ class Phase(models.Model):
     ingestion_program = models.FileField(_("ingestion program"), upload_to=phase_file_path, max_length=300, blank=True)
     input_data = models.FileField(_("input data"), upload_to=phase_file_path, max_length=300, blank=True)
     time_limit_seconds = models.PositiveIntegerField(_("time limit of a run, in seconds"), null=True, blank=True)
+    # A program's board: [{key, title, precision, hidden, computation, of}], checked by columns.parse_columns.
+    leaderboard_columns = models.JSONField(_("leaderboard columns"), default=list, blank=True)
 
     class Meta:
         ordering = ["position", "starts_at"]
@@ -111,8 +113,20 @@ class Phase(models.Model):
     def score_label(self) -> str:
         """What the leaderboard ranks on: the metric's name, or the score the host's program writes."""
         if self.uses_program:
-            return self.score_column or gettext("score")
+            key = self.ranked_key
+            titles = {
+                item.get("key"): item.get("title") for item in self.leaderboard_columns or [] if isinstance(item, dict)
+            }
+            return titles.get(key) or key or gettext("score")
         return str(self.get_metric_display())
+
+    @property
+    def ranked_key(self) -> str:
+        """The score a program's board ranks on: the one named, else the first column, else the first written."""
+        if self.score_column:
+            return self.score_column
+        first = next((item for item in self.leaderboard_columns or [] if isinstance(item, dict)), None)
+        return str(first.get("key", "")) if first else ""
 
     @property
     def takes_code(self) -> bool:
@@ -276,6 +290,7 @@ class CompetitionEvent(Event):
         PHASE_RESCORED = "phase_rescored", _("Phase rescored")
         PUBLIC_FILE_ADDED = "public_file_added", _("Data file published")
         SCORING_PROGRAM_UPLOADED = "scoring_program_uploaded", _("Scoring program uploaded")
+        COLUMNS_SET = "columns_set", _("Leaderboard columns set")
         JOINED = "joined", _("Joined")
         REQUESTED = "requested", _("Asked to take part")
         APPROVED = "approved", _("Admitted")

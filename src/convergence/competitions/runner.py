@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from .columns import phase_columns, with_computed
 from .metrics import REGISTRY
 from .models import CompetitionEvent, Submission
 from .programs import ProgramFailed, ProgramInvalid, run_program
@@ -81,12 +82,12 @@ def _score_with_program(submission: Submission, language: str) -> str:
                 ingestion=_contents(phase.ingestion_program) if phase.takes_code else None,
                 input_data=_contents(phase.input_data) if phase.takes_code else None,
             )
-            score = (
-                outcome.scores.get(phase.score_column) if phase.score_column else next(iter(outcome.scores.values()))
-            )
+            scores = with_computed(phase_columns(phase), outcome.scores)
+            ranked = phase.ranked_key
+            score = scores.get(ranked) if ranked else next(iter(scores.values()))
             if score is None:
                 raise ProgramFailed(
-                    [_("The scoring program wrote no score named “%(name)s”.") % {"name": phase.score_column}],
+                    [_("The scoring program wrote no score named “%(name)s”.") % {"name": ranked}],
                     outcome.log,
                     outcome.ingestion_log,
                 )
@@ -112,7 +113,7 @@ def _score_with_program(submission: Submission, language: str) -> str:
         status=Submission.Status.SCORED,
         public_score=score,
         private_score=score,
-        scores=outcome.scores,
+        scores=scores,
         scoring_log=outcome.log,
         ingestion_log=outcome.ingestion_log,
         detailed_results=outcome.detailed_html,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from convergence.web.public_cache import cached_public
 
+from .columns import Shown, shown_columns
 from .models import Competition, Participant, Phase, Submission, Team
 
 
@@ -27,6 +28,9 @@ class LeaderboardLine:
     submission_id: int
     # A program's phase: every other score its program wrote, (name, value) in the board's column order.
     columns: tuple[tuple[str, float | None], ...] = ()
+
+    def score_of(self, key: str) -> float | None:
+        return dict(self.columns).get(key)
 
 
 def leaderboard_scope(phase_id: int) -> str:
@@ -77,11 +81,31 @@ def _other_scores(phase: Phase, submission_ids: list[int]) -> dict[int, tuple[tu
     """The scores beside the ranked one, for the submissions on the board (one query), in the same columns for
     every line: the names in the order the programs wrote them."""
     scores = dict(Submission.objects.filter(pk__in=submission_ids).values_list("pk", "scores"))
-    ranked = phase.score_column or next((name for values in scores.values() for name in values), "")
+    ranked = phase.ranked_key or next((name for values in scores.values() for name in values), "")
     names: list[str] = []
     for values in scores.values():
         names += [name for name in values if name != ranked and name not in names]
     return {pk: tuple((name, (scores.get(pk) or {}).get(name)) for name in names) for pk in submission_ids}
+
+
+@dataclass(frozen=True)
+class Board:
+    """A leaderboard as one reader sees it: the ranked column, the other columns shown to them (the host's
+    columns settings: titles, decimals, hidden ones for the host only), and each line's values in that order."""
+
+    ranked: Shown
+    others: list[Shown]
+    # Each line with its other values as (value, decimals), in the order of `others`.
+    rows: list[tuple[LeaderboardLine, list[tuple[float | None, int]]]]
+
+
+def board(phase: Phase, *, private: bool = False, host: bool = False) -> Board:
+    lines = leaderboard(phase, private=private)
+    keys = [name for name, _value in lines[0].columns] if lines else []
+    ranked, others = shown_columns(phase, keys, host=host)
+    return Board(
+        ranked, others, [(line, [(line.score_of(column.key), column.precision) for column in others]) for line in lines]
+    )
 
 
 def _entrant_names(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:

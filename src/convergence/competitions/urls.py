@@ -26,5 +26,6 @@ urlpatterns = [
         views_host.scoring_program_upload,
         name="scoring_program",
     ),
+    path("competitions/<slug:slug>/<slug:phase>/columns/", views_host.columns_set, name="columns"),
     path("competitions/<slug:slug>/<slug:phase>/leaderboard.csv", views.leaderboard_csv, name="leaderboard_csv"),
 ]

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from convergence.core.spreadsheets import spreadsheet_safe
 from convergence.web.feedback import attempt
 
 from . import services
@@ -31,7 +32,7 @@ from .access import (
 )
 from .forms import DisplayNameForm, JoinForm, SubmitForm, TeamCreateForm, TeamJoinForm
 from .models import Competition, Participant, Phase
-from .selectors import leaderboard
+from .selectors import board
 
 
 @require_GET
@@ -54,11 +55,12 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for phase in phases
         if phase.is_running
     ]
+    host = is_host(request.user, competition)
     boards = [
         (
             phase,
-            leaderboard(phase),
-            leaderboard(phase, private=True) if private_scores_visible(request.user, phase) else None,
+            board(phase, host=host),
+            board(phase, private=True, host=host) if private_scores_visible(request.user, phase) else None,
         )
         for phase in phases
     ]
@@ -76,7 +78,7 @@ def competition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "display_name_form": DisplayNameForm(
                 initial={"display_name": participant.display_name if participant else ""}
             ),
-            "is_host": is_host(request.user, competition),
+            "is_host": host,
             "join_form": JoinForm(),
             "submit_form": SubmitForm(),
             "team_create_form": TeamCreateForm(),
@@ -238,12 +240,22 @@ def leaderboard_csv(request: HttpRequest, slug: str, phase: str) -> HttpResponse
     private = request.GET.get("private") == "1" and private_scores_visible(request.user, phase_obj)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    lines = leaderboard(phase_obj, private=private)
-    others = [name for name, _value in lines[0].columns] if lines else []
-    writer.writerow(["rank", "entrant", "score", *others, "submissions", "submitted_at"])
-    for line in lines:
-        values = [value for _name, value in line.columns]
-        writer.writerow([line.rank, line.entrant, line.score, *values, line.submissions, line.submitted_at.isoformat()])
+    table = board(phase_obj, private=private, host=is_host(request.user, competition))
+    writer.writerow(
+        ["rank", "entrant", "score", *[column.key for column in table.others], "submissions", "submitted_at"]
+    )
+    for line, cells in table.rows:
+        values = [value for value, _decimals in cells]
+        writer.writerow(
+            [
+                line.rank,
+                spreadsheet_safe(line.entrant),
+                line.score,
+                *values,
+                line.submissions,
+                line.submitted_at.isoformat(),
+            ]
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{competition.slug}-{phase_obj.code}.csv"'
     return response

@@ -15,7 +15,16 @@ from convergence.web.feedback import attempt
 from . import services
 from .access import competition_by_slug, hostable_applications, may_host, require_host
 from .bundle import competition_from_bundle, competition_to_bundle
-from .forms import BundleForm, CompetitionForm, FileForm, InviteForm, PhaseForm, ProgramForm
+from .forms import (
+    BundleForm,
+    ColumnForm,
+    ColumnFormSet,
+    CompetitionForm,
+    FileForm,
+    InviteForm,
+    PhaseForm,
+    ProgramForm,
+)
 from .models import Participant, Phase, Submission
 from .selectors import activity
 
@@ -111,7 +120,11 @@ def competition_host(request, slug: str):
         {
             "competition": competition,
             "phases": [
-                (phase, ProgramForm(prefix=f"program-{phase.code}", initial=ProgramForm.initial_from(phase)))
+                (
+                    phase,
+                    ProgramForm(prefix=f"program-{phase.code}", initial=ProgramForm.initial_from(phase)),
+                    ColumnFormSet(prefix=f"columns-{phase.code}", initial=ColumnForm.initial_from(phase)),
+                )
                 for phase in competition.phases.prefetch_related("ground_truths")
             ],
             "participants": competition.participants.select_related("user", "team").order_by("status", "requested_at"),
@@ -171,6 +184,26 @@ def scoring_program_upload(request, slug: str, phase: str):
                 time_limit_seconds=data["time_limit_seconds"],
             ),
             _("Scoring program saved: the phase's submissions are scored with it."),
+        )
+    return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_POST
+def columns_set(request, slug: str, phase: str):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    formset = ColumnFormSet(request.POST, prefix=f"columns-{phase_obj.code}")
+    if not formset.is_valid():
+        messages.error(request, _("Check the columns: the decimals are a whole number from 0 to 10."))
+    else:
+        attempt(
+            request,
+            lambda: services.phase_columns_set(
+                phase=phase_obj, user=request.user, columns=ColumnForm.as_columns(formset)
+            ),
+            _("Leaderboard columns saved."),
         )
     return redirect("competitions:host", slug=slug)
 

@@ -132,6 +132,7 @@ NOT_PAGES = {
     "competitions:submit": "POST",
     "competitions:ground_truth": "POST",
     "competitions:scoring_program": "POST",
+    "competitions:columns": "POST",
     "competitions:bundle": "zip",
     "competitions:leaderboard_csv": "CSV",
     "insights:csv": "CSV",

@@ -17,6 +17,7 @@ from convergence.applications.models import Application
 from convergence.core.errors import ErrorCode
 
 from ..access import is_host, may_host
+from ..columns import parse_columns, with_computed
 from ..errors import CompetitionError, NotAllowed
 from ..metrics import REGISTRY
 from ..models import Competition, CompetitionEvent, GroundTruth, Phase, PublicFile, Submission
@@ -228,6 +229,55 @@ def phase_program_set(
         },
     )
     phase_rescore(phase=phase, user=user)
+    return phase
+
+
+@transaction.atomic
+def phase_columns_set(*, phase: Phase, user, columns: list) -> Phase:
+    """The columns of a program's board (Codabench's `leaderboards[].columns`): titles, decimals, hidden ones,
+    computed ones. Scores already stored are computed again at once (no program runs again); the change is refused
+    if a scored submission would lose its ranked score."""
+    if not is_host(user, phase.competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    if not phase.uses_program:
+        raise CompetitionError(
+            _("Columns belong to a phase scored by a program; a built-in metric gives one score."),
+            field_errors={"columns": [_("This phase uses a built-in metric.")]},
+        )
+    parsed = parse_columns(columns)
+    keys = [column.key for column in parsed]
+    if phase.score_column and parsed and phase.score_column not in keys:
+        message = _("The leaderboard ranks on “%(key)s”: keep it among the columns.") % {"key": phase.score_column}
+        raise CompetitionError(message, field_errors={"columns": [message]})
+    phase.leaderboard_columns = [column.as_dict() for column in parsed]
+    ranked = phase.ranked_key
+    changed: list[Submission] = []
+    missing = 0
+    scored = phase.submissions.filter(status=Submission.Status.SCORED).only("pk", "scores")
+    for submission in scored.iterator(chunk_size=2000):
+        scores = with_computed(parsed, submission.scores or {})
+        score = scores.get(ranked) if ranked else next(iter(scores.values()), None)
+        if score is None:
+            missing += 1
+            continue
+        submission.scores, submission.public_score, submission.private_score = scores, score, score
+        changed.append(submission)
+    if missing:
+        message = _("%(count)d scored submissions have no score “%(key)s”: choose columns their program wrote.") % {
+            "count": missing,
+            "key": ranked,
+        }
+        raise CompetitionError(message, field_errors={"columns": [message]})
+    Submission.objects.bulk_update(changed, ["scores", "public_score", "private_score"], batch_size=1000)
+    phase.save(update_fields=["leaderboard_columns"])
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.COLUMNS_SET,
+        user,
+        competition=phase.competition,
+        details={"phase": phase.code, "columns": keys, "submissions": len(changed)},
+    )
+    leaderboard_changed(phase_id=phase.pk, refresh=True)
     return phase
 
 
