@@ -339,6 +339,7 @@ SCORING_MAX_ATTEMPTS = envint("SCORING_MAX_ATTEMPTS", 3)
 SANDBOX_MEMORY_BYTES = envint("SANDBOX_MEMORY_BYTES", 2 * 1024**3)
 SANDBOX_RUNNER = os.environ.get("SANDBOX_RUNNER", "convergence.competitions.sandbox.run_sandboxed")
 COMPETITION_BUNDLE_MAX_BYTES = envint("COMPETITION_BUNDLE_MAX_BYTES", 500 * 1024 * 1024)
+COMPETITION_LOGO_MAX_BYTES = envint("COMPETITION_LOGO_MAX_BYTES", 2 * 1024 * 1024)
 
 # Application rules that are the platform's, not a call's.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

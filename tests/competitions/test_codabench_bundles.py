@@ -81,7 +81,7 @@ def test_a_codalab_v1_bundle_with_a_scoring_program(host):
     assert "cumulated rainfall" in competition.description and "<script>" not in competition.description
     assert "never run" not in competition.description  # a script's content is dropped with it
     assert competition.rules == "One account per person. The data stay within the challenge."
-    assert "“image” is not used by the platform." in imported.warnings
+    assert competition.logo and competition.logo.read().startswith(b"\x89PNG")
     assert "Phase 1: “color” is not used by the platform." in imported.warnings
 
     _open_now(competition)
@@ -113,6 +113,12 @@ def test_a_codabench_v2_bundle_with_an_ingestion_program_and_a_code_submission(h
     assert "#" not in competition.description and competition.description.count("Overview") == 1
     assert competition.rules.startswith("Your code runs without network")
     assert "“docker_image” is not used by the platform." in imported.warnings
+    assert not any("logo" in warning for warning in imported.warnings)
+    # The phase's starting kit is the participants' download, its folder zipped.
+    kit = competition.public_files.get()
+    assert kit.title == "Starting kit — Development" and kit.original_name == "starting_kit.zip"
+    with zipfile.ZipFile(kit.file.open("rb")) as archive:
+        assert sorted(archive.namelist()) == ["README.md", "model.py"]
 
     _open_now(competition)
     phase.refresh_from_db()
@@ -164,7 +170,9 @@ def test_a_competition_exported_as_a_bundle_is_imported_back_the_same(client, ho
     assert [getattr(phase, name) for name in fields] == [getattr(source, name) for name in fields]
     assert (phase.takes_code, phase.higher_is_better) == (True, False)
     assert (again.description, again.rules) == (original.description, original.rules)
-    assert again.public_files.get().file.read() == b"id,x\n1,2\n"
+    assert again.public_files.get(title="Sample").file.read() == b"id,x\n1,2\n"
+    assert again.public_files.count() == 2  # with the starting kit
+    assert again.logo.read() == original.logo.read()
     client.force_login(make_user("not-the-host@example.org"))
     assert client.get(f"/competitions/{original.slug}/bundle.zip").status_code in (403, 404)
 

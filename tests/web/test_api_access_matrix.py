@@ -107,6 +107,9 @@ def _rows(data: dict) -> dict[str, Row]:
         # Organisers and carriers of a format-1 challenge host; the others are refused before their file is read.
         "api:competition-import": Row((), {"post": hosts}),
         "api:competition-join": Row((competition.slug,), {"post": ACCOUNTS}),
+        "api:competition-logo": Row(
+            (competition.slug,), {"put": {"host", "organiser"}, "delete": {"host", "organiser"}}
+        ),
         # "My team": found only for someone in a team.
         "api:competition-team": Row((competition.slug,), {"get": {"participant"}, "post": own_competition}),
         "api:competition-display-name": Row((competition.slug,), {"put": own_competition}),

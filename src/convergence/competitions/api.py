@@ -54,7 +54,11 @@ class CompetitionOutput(serializers.Serializer):
     participation = serializers.CharField()
     teams_allowed = serializers.BooleanField()
     max_team_size = serializers.IntegerField(allow_null=True)
+    logo = serializers.SerializerMethodField(help_text="the address of the competition's logo (a PNG), if it has one")
     phases = PhaseOutput(many=True, source="phases.all")
+
+    def get_logo(self, competition) -> str | None:
+        return reverse("competitions:logo", args=[competition.slug]) if competition.logo else None
 
 
 class SubmissionOutput(serializers.Serializer):
@@ -357,6 +361,35 @@ class ColumnsApi(APIView):
             phase=phase_obj, user=request.user, columns=serializer.validated_data["leaderboard_columns"]
         )
         return Response(ColumnsSerializer(updated).data)
+
+
+class LogoInput(serializers.Serializer):
+    logo = serializers.FileField(help_text="PNG, JPEG, GIF or WebP, 2 MB at most; kept as a PNG of 400 pixels a side")
+
+
+class LogoApi(APIView):
+    """The competition's logo, for its host: replace it (PUT) or remove it (DELETE)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": LogoInput}, responses={200: CompetitionOutput})
+    def put(self, request, slug: str):
+        competition = competition_by_slug(slug)
+        require_host(request.user, competition)
+        serializer = LogoInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["logo"]
+        updated = services.competition_logo_set(
+            competition=competition, user=request.user, data=upload.read(), name=upload.name
+        )
+        return Response(CompetitionOutput(updated).data)
+
+    @extend_schema(responses={200: CompetitionOutput})
+    def delete(self, request, slug: str):
+        competition = competition_by_slug(slug)
+        require_host(request.user, competition)
+        updated = services.competition_logo_set(competition=competition, user=request.user, data=b"", name="")
+        return Response(CompetitionOutput(updated).data)
 
 
 class BundleInput(serializers.Serializer):

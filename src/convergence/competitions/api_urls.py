@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("competitions/<slug:slug>/", api.CompetitionDetailApi.as_view(), name="competition"),
     path("competitions/<slug:slug>/join/", api.CompetitionJoinApi.as_view(), name="competition-join"),
+    path("competitions/<slug:slug>/logo/", api.LogoApi.as_view(), name="competition-logo"),
     path("competitions/<slug:slug>/team/", api.MyTeamApi.as_view(), name="competition-team"),
     path("competitions/<slug:slug>/display-name/", api.MyDisplayNameApi.as_view(), name="competition-display-name"),
     path("competitions/<slug:slug>/submissions/", api.MySubmissionsApi.as_view(), name="competition-submissions"),

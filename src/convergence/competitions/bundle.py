@@ -30,6 +30,7 @@ from .models import Competition
 from .services import (
     CompetitionError,
     competition_create,
+    competition_logo_set,
     ground_truth_upload,
     phase_add,
     phase_columns_set,
@@ -78,6 +79,7 @@ class BundleSpec(_Strict):
     teams: bool = False
     max_team_size: int | None = Field(default=None, ge=1, le=100)
     public_files: list[FileSpec] = Field(default_factory=list)
+    logo: str = ""
     phases: list[PhaseSpec] = Field(min_length=1)
 
 
@@ -88,12 +90,12 @@ class BundleInvalid(CompetitionError):
 # Keys of Codabench's and CodaLab's competition.yaml the platform reads; any other is reported as a warning.
 CODABENCH_READ = {
     "version", "title", "description", "terms", "pages", "html", "phases", "tasks", "leaderboards", "leaderboard",
-    "registration_auto_approve", "has_registration", "end_date", "solutions",
+    "registration_auto_approve", "has_registration", "end_date", "solutions", "image",
 }  # fmt: skip
 PHASE_READ = {
     "index", "name", "label", "phasenumber", "description", "start", "start_date", "end", "end_date",
     "max_submissions_per_day", "max_submissions", "execution_time_limit", "tasks", "solutions", "scoring_program",
-    "reference_data", "ingestion_program", "input_data", "ground_truth",
+    "reference_data", "ingestion_program", "input_data", "ground_truth", "starting_kit", "public_data",
 }  # fmt: skip
 DATE_FORMATS = ("%m-%d-%Y", "%m/%d/%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
 
@@ -235,6 +237,13 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
                 "time_limit_seconds": phase.get("execution_time_limit"),
             }
         )
+    # Each phase's starting kit and public data are the participants' downloads (once, when phases share them).
+    downloads: dict[str, str] = {}
+    for phase, item in zip(raw_phases, phases, strict=True):
+        for key, label in (("starting_kit", _("Starting kit")), ("public_data", _("Public data"))):
+            path = phase.get(key)
+            if isinstance(path, str) and path and path not in downloads:
+                downloads[path] = f"{label} — {item['name']}"
     # CodaLab v1 phases have only a start: each ends when the next starts, the last at the competition's end.
     for current, following in zip(phases, phases[1:], strict=False):
         current["ends_at"] = current["ends_at"] or following["starts_at"]
@@ -265,6 +274,8 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
             if data.get("registration_auto_approve") is False or data.get("has_registration") is True
             else "open",
             "phases": phases,
+            "public_files": [{"path": path, "title": title} for path, title in downloads.items()],
+            "logo": data.get("image") if isinstance(data.get("image"), str) else "",
         },
         warnings,
     )
@@ -315,6 +326,13 @@ class Bundle:
             for name in inside:
                 archive.writestr(name[len(clean) + 1 :], self.archive.read(self.names[name]))
         return buffer.getvalue()
+
+    def file_or_zip(self, path: str) -> tuple[str, bytes]:
+        """A download for the participants: the bundle's file, or its folder as a zip."""
+        clean = self._clean(path or "").rstrip("/")
+        if clean in self.names:
+            return PurePosixPath(clean).name, self.archive.read(self.names[clean])
+        return f"{PurePosixPath(clean).name or 'data'}.zip", self.zip_of(clean)
 
     def spec(self) -> tuple[BundleSpec, list[str]]:
         yaml_name = next((n for n in self.names if PurePosixPath(n).name == "competition.yaml"), None)
@@ -373,9 +391,14 @@ def competition_from_bundle(*, user, data: bytes, application=None) -> Imported:
         application=application,
     )
     for public in spec.public_files:
-        name = PurePosixPath(public.path).name
-        upload = SimpleUploadedFile(name, bundle.read(public.path))
+        name, content = bundle.file_or_zip(public.path)
+        upload = SimpleUploadedFile(name, content)
         public_file_add(competition=competition, user=user, title=public.title or name, upload=upload)
+    if spec.logo:
+        try:
+            competition_logo_set(competition=competition, user=user, data=bundle.read(spec.logo), name=spec.logo)
+        except CompetitionError as error:  # a logo is not worth refusing the competition
+            warnings.append(_("The logo was not used: %(problem)s") % {"problem": error.message})
     for item in spec.phases:
         phase = phase_add(
             competition=competition,
@@ -448,6 +471,8 @@ def competition_to_bundle(competition: Competition) -> bytes:
         }
         if competition.max_team_size:
             spec["max_team_size"] = competition.max_team_size
+        if competition.logo:
+            spec["logo"] = add("logo.png", competition.logo)
         for phase in competition.phases.order_by("position"):
             item: dict = {
                 "code": phase.code,

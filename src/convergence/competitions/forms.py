@@ -90,6 +90,16 @@ class ProgramForm(DsfrBaseForm):
         }
 
 
+class LogoForm(DsfrBaseForm):
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG, GIF or WebP, 2 MB at most; shown at most 400 pixels wide."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    remove = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+
 class ColumnForm(DsfrBaseForm):
     """One column of a program's leaderboard; a row left without a key is removed."""
 

@@ -17,6 +17,10 @@ from convergence.core.models import Event, StoredUpload
 from .metrics import REGISTRY, metric_choices
 
 
+def logo_path(instance, filename: str) -> str:
+    return f"competitions/logos/{instance.slug}-{filename}"
+
+
 class Competition(models.Model):
     """A competition hosted for a format-1 challenge (or by the organiser)."""
 
@@ -40,6 +44,8 @@ class Competition(models.Model):
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
     )
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_competitions")
+    # A PNG the platform drew again from the host's image (core.uploads.logo_png), served by its own address.
+    logo = models.FileField(_("logo"), upload_to=logo_path, max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,6 +297,7 @@ class CompetitionEvent(Event):
         PUBLIC_FILE_ADDED = "public_file_added", _("Data file published")
         SCORING_PROGRAM_UPLOADED = "scoring_program_uploaded", _("Scoring program uploaded")
         COLUMNS_SET = "columns_set", _("Leaderboard columns set")
+        LOGO_SET = "logo_set", _("Logo changed")
         JOINED = "joined", _("Joined")
         REQUESTED = "requested", _("Asked to take part")
         APPROVED = "approved", _("Admitted")

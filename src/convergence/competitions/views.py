@@ -234,6 +234,16 @@ def public_file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
+def logo(request: HttpRequest, slug: str) -> FileResponse:
+    competition = competition_by_slug(slug)
+    if not competition.logo:
+        raise Http404
+    response = FileResponse(competition.logo.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
 def leaderboard_csv(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
     competition = competition_by_slug(slug)
     phase_obj = get_object_or_404(Phase, competition=competition, code=phase)

@@ -22,6 +22,7 @@ from .forms import (
     CompetitionForm,
     FileForm,
     InviteForm,
+    LogoForm,
     PhaseForm,
     ProgramForm,
 )
@@ -136,6 +137,7 @@ def competition_host(request, slug: str):
             "file_form": file_form,
             "invite_form": invite_form,
             "truth_form": FileForm(prefix="truth"),
+            "logo_form": LogoForm(),
         },
     )
 
@@ -204,6 +206,29 @@ def columns_set(request, slug: str, phase: str):
                 phase=phase_obj, user=request.user, columns=ColumnForm.as_columns(formset)
             ),
             _("Leaderboard columns saved."),
+        )
+    return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_POST
+def logo_set(request, slug: str):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    form = LogoForm(request.POST, request.FILES)
+    if not form.is_valid() or not (form.cleaned_data["logo"] or form.cleaned_data["remove"]):
+        messages.error(request, _("Choose an image (PNG, JPEG, GIF or WebP)."))
+    else:
+        upload = form.cleaned_data["logo"]
+        attempt(
+            request,
+            lambda: services.competition_logo_set(
+                competition=competition,
+                user=request.user,
+                data=b"" if form.cleaned_data["remove"] or not upload else upload.read(),
+                name=upload.name if upload else "",
+            ),
+            _("Logo removed.") if form.cleaned_data["remove"] else _("Logo saved."),
         )
     return redirect("competitions:host", slug=slug)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 
 from django.core.files.uploadedfile import UploadedFile
@@ -30,6 +31,34 @@ def pdf_problem(upload: UploadedFile) -> str | None:
     finally:
         upload.seek(0)
     return None
+
+
+LOGO_SIDE = 400
+LOGO_MAX_PIXELS = 40_000_000  # a larger picture is refused before it is decoded (decompression bombs)
+
+
+def logo_png(data: bytes, name: str) -> bytes:
+    """A logo as the platform keeps it: a PNG, at most LOGO_SIDE pixels a side, decoded and drawn again, so that
+    nothing of the uploaded file but its pixels is ever served (PNG, JPEG, GIF or WebP in; no SVG, which can
+    carry scripts). Raises ValueError with the reason in the user's language."""
+    from PIL import Image, UnidentifiedImageError
+
+    refused = _("“%(name)s” is not an image the platform reads (PNG, JPEG, GIF or WebP).") % {"name": name}
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
+                raise ValueError(refused)
+            if image.width * image.height > LOGO_MAX_PIXELS:
+                raise ValueError(_("“%(name)s” is too large a picture.") % {"name": name})
+            image.seek(0)
+            picture = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
+        logger.info("unreadable image upload: %s", error)
+        raise ValueError(refused) from error
+    picture.thumbnail((LOGO_SIDE, LOGO_SIDE))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def size_problem(upload: UploadedFile, limit: int) -> str | None:

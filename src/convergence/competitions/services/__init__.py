@@ -8,6 +8,7 @@ from ..selectors import Quota, submission_quota
 from .hosting import (
     RESERVED_SLUGS,
     competition_create,
+    competition_logo_set,
     ground_truth_upload,
     phase_add,
     phase_columns_set,
@@ -41,6 +42,7 @@ __all__ = [
     "participant_decide",
     "participant_invite",
     "phase_add",
+    "competition_logo_set",
     "phase_columns_set",
     "phase_program_set",
     "phase_rescore",

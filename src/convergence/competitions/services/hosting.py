@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import datetime
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from convergence.applications.models import Application
 from convergence.core.errors import ErrorCode
+from convergence.core.uploads import logo_png
 
 from ..access import is_host, may_host
 from ..columns import parse_columns, with_computed
@@ -299,6 +301,30 @@ def phase_rescore(*, phase: Phase, user) -> int:
 
 
 @transaction.atomic
+def competition_logo_set(*, competition: Competition, user, data: bytes, name: str) -> Competition:
+    """The competition's logo, drawn again as a PNG of at most 400 pixels a side; empty data removes it."""
+    if not is_host(user, competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    if len(data) > settings.COMPETITION_LOGO_MAX_BYTES:
+        raise CompetitionError(
+            _("“%(name)s” is larger than %(limit)d MB.")
+            % {"name": name, "limit": settings.COMPETITION_LOGO_MAX_BYTES // 1024 // 1024},
+            field_errors={"logo": [_("Too large.")]},
+        )
+    try:
+        png = logo_png(data, name) if data else b""
+    except ValueError as error:
+        raise CompetitionError(str(error), field_errors={"logo": [str(error)]}) from error
+    if competition.logo:
+        competition.logo.delete(save=False)
+    if png:
+        digest = hashlib.sha256(png).hexdigest()[:16]
+        competition.logo.save(f"{digest}.png", ContentFile(png), save=False)
+    competition.save(update_fields=["logo"])
+    CompetitionEvent.record(CompetitionEvent.Kind.LOGO_SET, user, competition=competition, details={"removed": not png})
+    return competition
+
+
 def public_file_add(*, competition: Competition, user, title: str, upload: UploadedFile) -> PublicFile:
     if not is_host(user, competition):
         raise NotAllowed(_("Only the host changes the competition."))
