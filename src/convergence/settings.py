@@ -274,7 +274,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Scoring (built-in metrics and sandboxed programs) has a queue of its own, so that compute workers on other
 # machines take it (`celery -A convergence worker -Q scoring`) and e-mails never wait behind a long run.
 SCORING_QUEUE = os.environ.get("SCORING_QUEUE", "scoring")
-CELERY_TASK_ROUTES = {"convergence.competitions.tasks.score_submission": {"queue": SCORING_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "convergence.competitions.tasks.score_submission": {"queue": SCORING_QUEUE},
+    "convergence.competitions.tasks.check_solution": {"queue": SCORING_QUEUE},
+}
 # Periodic work (run by `celery worker -B` in the embedded default, or a separate `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     "milestone-reminders": {

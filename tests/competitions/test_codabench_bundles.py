@@ -96,8 +96,10 @@ def test_a_codalab_v1_bundle_with_a_scoring_program(host):
     assert "40 sites scored" in submission.scoring_log
 
 
-def test_a_codabench_v2_bundle_with_an_ingestion_program_and_a_code_submission(host):
-    with translation.override("en"):
+def test_a_codabench_v2_bundle_with_an_ingestion_program_and_a_code_submission(
+    host, django_capture_on_commit_callbacks
+):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         imported = competition_from_bundle(user=host, data=zipped(EXAMPLES / "codabench-v2-code"))
     competition = imported.competition
     phase = competition.phases.get()
@@ -114,6 +116,10 @@ def test_a_codabench_v2_bundle_with_an_ingestion_program_and_a_code_submission(h
     assert competition.rules.startswith("Your code runs without network")
     assert "“docker_image” is not used by the platform." in imported.warnings
     assert not any("logo" in warning for warning in imported.warnings)
+    # Its solution (the organisers' baseline, a folder of code) ran through both programs at import.
+    solution = phase.solutions.get()
+    assert solution.status == "passed", (solution.error, solution.ingestion_log, solution.log)
+    assert "60 readings predicted" in solution.ingestion_log and set(solution.scores) == {"missed", "accuracy"}
     # The phase's starting kit is the participants' download, its folder zipped.
     kit = competition.public_files.get()
     assert kit.title == "Starting kit — Development" and kit.original_name == "starting_kit.zip"
@@ -172,6 +178,7 @@ def test_a_competition_exported_as_a_bundle_is_imported_back_the_same(client, ho
     assert (again.description, again.rules) == (original.description, original.rules)
     assert again.public_files.get(title="Sample").file.read() == b"id,x\n1,2\n"
     assert again.public_files.count() == 2  # with the starting kit
+    assert [solution.name for solution in phase.solutions.all()] == ["solution"]
     assert again.logo.read() == original.logo.read()
     client.force_login(make_user("not-the-host@example.org"))
     assert client.get(f"/competitions/{original.slug}/bundle.zip").status_code in (403, 404)

@@ -116,6 +116,9 @@ def _rows(data: dict) -> dict[str, Row]:
         "api:competition-submissions": Row((competition.slug,), {"get": ACCOUNTS}),  # one's own: empty for most
         "api:competition-submit": Row((competition.slug, phase.code), {"post": own_competition}),
         "api:competition-scoring-program": Row((competition.slug, phase.code), {"put": {"host", "organiser"}}),
+        "api:competition-solutions": Row(
+            (competition.slug, phase.code), {"get": {"host", "organiser"}, "post": {"host", "organiser"}}
+        ),
         "api:competition-columns": Row(
             (competition.slug, phase.code), {"get": {"host", "organiser"}, "put": {"host", "organiser"}}
         ),

@@ -363,6 +363,51 @@ class ColumnsApi(APIView):
         return Response(ColumnsSerializer(updated).data)
 
 
+class SolutionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "passed", "failed"])
+    error = serializers.CharField()
+    scores = serializers.DictField(child=serializers.FloatField())
+    log = serializers.CharField(help_text="what the scoring program printed")
+    ingestion_log = serializers.CharField(help_text="what the solution's code printed (code submissions)")
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class SolutionInput(serializers.Serializer):
+    file = serializers.FileField(help_text="what a participant would submit: results, or code as a zip")
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class SolutionsApi(APIView):
+    """The host's example solutions of a phase (Codabench's `solutions`), each run through the phase's programs
+    as a participant's submission would be; never on the leaderboard."""
+
+    parser_classes = [MultiPartParser]
+
+    def _phase(self, request, slug: str, phase: str) -> Phase:
+        competition = competition_by_slug(slug)
+        require_host(request.user, competition)
+        return get_object_or_404(Phase, competition=competition, code=phase)
+
+    @extend_schema(responses=SolutionOutput(many=True))
+    def get(self, request, slug: str, phase: str):
+        return Response(SolutionOutput(self._phase(request, slug, phase).solutions.all(), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": SolutionInput}, responses={201: SolutionOutput})
+    def post(self, request, slug: str, phase: str):
+        phase_obj = self._phase(request, slug, phase)
+        serializer = SolutionInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution = services.solution_add(
+            phase=phase_obj,
+            user=request.user,
+            upload=serializer.validated_data["file"],
+            name=serializer.validated_data["name"],
+        )
+        return Response(SolutionOutput(solution).data, status=201)
+
+
 class LogoInput(serializers.Serializer):
     logo = serializers.FileField(help_text="PNG, JPEG, GIF or WebP, 2 MB at most; kept as a PNG of 400 pixels a side")
 

@@ -32,6 +32,11 @@ urlpatterns = [
         name="competition-columns",
     ),
     path(
+        "competitions/<slug:slug>/phases/<slug:phase>/solutions/",
+        api.SolutionsApi.as_view(),
+        name="competition-solutions",
+    ),
+    path(
         "competitions/<slug:slug>/phases/<slug:phase>/leaderboard/",
         api.LeaderboardApi.as_view(),
         name="competition-leaderboard",

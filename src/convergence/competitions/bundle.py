@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -36,6 +37,7 @@ from .services import (
     phase_columns_set,
     phase_program_set,
     public_file_add,
+    solution_add,
 )
 
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024
@@ -64,6 +66,8 @@ class PhaseSpec(_Strict):
     time_limit_seconds: int | None = Field(default=None, ge=1)
     # The board's columns (competitions/columns.py): key, title, precision, hidden, computation, of.
     columns: list[dict] = Field(default_factory=list)
+    # Example solutions (files or folders of the bundle), run through the programs to check them.
+    solutions: list[str] = Field(default_factory=list)
 
 
 class FileSpec(_Strict):
@@ -194,6 +198,17 @@ def _leaderboard_columns(data: dict, warnings: list[str]) -> tuple[dict, list[di
     return ranked, columns
 
 
+def _phase_solutions(data: dict, phase: dict) -> list[str]:
+    """The paths of the solutions a Codabench phase names (`solutions: [index]`), else of those made for its
+    tasks."""
+    solutions = [item for item in data.get("solutions") or [] if isinstance(item, dict) and item.get("path")]
+    named = phase.get("solutions")
+    if isinstance(named, list):
+        return [str(item["path"]) for item in solutions if item.get("index") in named]
+    tasks = set(phase.get("tasks") or [])
+    return [str(item["path"]) for item in solutions if tasks & set(item.get("tasks") or [])]
+
+
 def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
     """Map a Codabench (v2, `tasks` and `leaderboards`) or CodaLab (v1, phases as a numbered map, `html` pages)
     competition.yaml to the platform's form, with a warning for each key the platform does not use."""
@@ -219,6 +234,7 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
             for name in ("scoring_program", "reference_data", "ingestion_program", "input_data")
         }
         truth = phase.get("ground_truth") or ""
+        solutions = _phase_solutions(data, phase)
         program = bool(pick["scoring_program"])
         phases.append(
             {
@@ -233,6 +249,7 @@ def _codabench_to_spec(data: dict, read_text) -> tuple[dict, list[str]]:
                 **(pick if program else {}),
                 "score_column": column["key"] if program else "",
                 "columns": columns if program else [],
+                "solutions": solutions if program else [],
                 "higher_is_better": column["sorting"].lower() != "asc",
                 "time_limit_seconds": phase.get("execution_time_limit"),
             }
@@ -443,6 +460,9 @@ def _set_program(bundle: Bundle, phase, item: PhaseSpec, user) -> None:
     )
     if item.columns:
         phase_columns_set(phase=phase, user=user, columns=item.columns)
+    for path in item.solutions:
+        name, content = bundle.file_or_zip(path)
+        solution_add(phase=phase, user=user, upload=SimpleUploadedFile(name, content), name=PurePosixPath(name).stem)
 
 
 def competition_to_bundle(competition: Competition) -> bytes:
@@ -495,6 +515,16 @@ def competition_to_bundle(competition: Competition) -> bytes:
                 item.update(score_column=phase.score_column, higher_is_better=phase.program_higher_is_better)
                 if phase.leaderboard_columns:
                     item["columns"] = phase.leaderboard_columns
+                solutions = list(phase.solutions.all())
+                if solutions:
+                    item["solutions"] = [
+                        add(
+                            f"{folder}/solutions/{index}/{slugify(solution.name) or 'solution'}"
+                            f"{PurePosixPath(solution.file.name).suffix}",
+                            solution.file,
+                        )
+                        for index, solution in enumerate(solutions)
+                    ]
                 if phase.time_limit_seconds:
                     item["time_limit_seconds"] = phase.time_limit_seconds
             else:

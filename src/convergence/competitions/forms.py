@@ -90,6 +90,14 @@ class ProgramForm(DsfrBaseForm):
         }
 
 
+class SolutionForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=_("Example solution"),
+        help_text=_("What a participant would submit (results, or code as a zip); it is run as theirs would be."),
+    )
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+
+
 class LogoForm(DsfrBaseForm):
     logo = forms.FileField(
         label=_("Logo"),

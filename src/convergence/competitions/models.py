@@ -286,6 +286,39 @@ class Submission(models.Model):
         return f"#{self.pk} {self.status}"
 
 
+def solution_path(instance, filename: str) -> str:
+    return phase_file_path(instance.phase, filename)
+
+
+class Solution(models.Model):
+    """An example submission of the host's (Codabench's `solutions`): run through the phase's programs in the
+    sandbox to show that they work before participants come. Never on a leaderboard."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        PASSED = "passed", _("Works")
+        FAILED = "failed", _("Failed")
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="solutions")
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(upload_to=solution_path, max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("reason"), blank=True)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    log = models.TextField(_("scoring program's output"), blank=True)
+    ingestion_log = models.TextField(_("output of the submitted code"), blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CompetitionEvent(Event):
     """Who changed a competition, took part or submitted, and what the scoring worker did (actor None)."""
 
@@ -298,6 +331,8 @@ class CompetitionEvent(Event):
         SCORING_PROGRAM_UPLOADED = "scoring_program_uploaded", _("Scoring program uploaded")
         COLUMNS_SET = "columns_set", _("Leaderboard columns set")
         LOGO_SET = "logo_set", _("Logo changed")
+        SOLUTION_ADDED = "solution_added", _("Example solution added")
+        SOLUTION_CHECKED = "solution_checked", _("Example solution run")
         JOINED = "joined", _("Joined")
         REQUESTED = "requested", _("Asked to take part")
         APPROVED = "approved", _("Admitted")

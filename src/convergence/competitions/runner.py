@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from .columns import phase_columns, with_computed
 from .metrics import REGISTRY
-from .models import CompetitionEvent, Submission
+from .models import CompetitionEvent, Solution, Submission
 from .programs import ProgramFailed, ProgramInvalid, run_program
 from .sandbox import default_limits
 from .scoring import SubmissionInvalid, load_ground_truth, score_predictions
@@ -119,6 +119,60 @@ def _score_with_program(submission: Submission, language: str) -> str:
         detailed_results=outcome.detailed_html,
     )
     return "scored"
+
+
+def solution_check(solution_id: int) -> str:
+    """Run one of the host's example solutions as a participant's would be, and keep what happened. Any failure
+    is the solution's, reported to the host (who may run it again): nothing is retried."""
+    claimed = Solution.objects.filter(pk=solution_id, status=Solution.Status.QUEUED).update(
+        status=Solution.Status.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    solution = Solution.objects.select_related("phase__competition", "added_by").get(pk=solution_id)
+    phase = solution.phase
+    fields: dict = {"scores": {}, "log": "", "ingestion_log": "", "error": ""}
+    with override(solution.added_by.preferred_language or settings.LANGUAGE_CODE):
+        try:
+            if not phase.uses_program:
+                raise ProgramInvalid(_("The phase has no scoring program to run the solution with."))
+            outcome = run_program(
+                program=_contents(phase.scoring_program) or b"",
+                reference=_contents(phase.reference_data),
+                results=_contents(solution.file) or b"",
+                results_name=solution.file.name or "solution",
+                limits=default_limits(phase.time_limit_seconds),
+                ingestion=_contents(phase.ingestion_program) if phase.takes_code else None,
+                input_data=_contents(phase.input_data) if phase.takes_code else None,
+            )
+            scores = with_computed(phase_columns(phase), outcome.scores)
+            fields.update(scores=scores, log=outcome.log, ingestion_log=outcome.ingestion_log)
+            ranked = phase.ranked_key
+            if ranked and ranked not in scores:
+                raise ProgramInvalid(_("The scoring program wrote no score named “%(name)s”.") % {"name": ranked})
+            status = Solution.Status.PASSED
+        except ProgramFailed as error:
+            fields.update(log=error.log, ingestion_log=error.ingestion_log)
+            fields["error"], status = " ".join(str(problem) for problem in error.problems), Solution.Status.FAILED
+        except (SubmissionInvalid, ProgramInvalid) as error:
+            fields["error"], status = str(error), Solution.Status.FAILED
+        except Exception:  # noqa: BLE001 (the platform's failure: said to the host, who may run it again)
+            logger.exception("checking solution %s failed", solution_id)
+            fields["error"], status = (
+                _("The run failed on the platform's side; run it again later."),
+                Solution.Status.FAILED,
+            )
+    written = Solution.objects.filter(pk=solution_id, status=Solution.Status.RUNNING).update(
+        status=status, checked_at=timezone.now(), **fields
+    )
+    if written:
+        CompetitionEvent.record(
+            CompetitionEvent.Kind.SOLUTION_CHECKED,
+            None,
+            competition=phase.competition,
+            details={"phase": phase.code, "solution": solution.name, "status": status},
+        )
+    return str(status)
 
 
 def _contents(stored) -> bytes | None:

@@ -4,7 +4,7 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext_lazy, override
 
 from .models import Participant
-from .runner import ScoringInterrupted, submission_score
+from .runner import ScoringInterrupted, solution_check, submission_score
 from .services import stale_submissions_requeue
 
 
@@ -29,6 +29,16 @@ def score_submission(self, submission_id: int) -> str:
 def queue_scoring(submission_id: int):
     hard, soft = scoring_time_limits()
     return score_submission.apply_async((submission_id,), time_limit=hard, soft_time_limit=soft)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def check_solution(solution_id: int) -> str:
+    return solution_check(solution_id)
+
+
+def queue_solution_check(solution_id: int):
+    hard, soft = scoring_time_limits()
+    return check_solution.apply_async((solution_id,), time_limit=hard, soft_time_limit=soft)
 
 
 @shared_task(acks_late=True)

@@ -29,5 +29,6 @@ urlpatterns = [
         name="scoring_program",
     ),
     path("competitions/<slug:slug>/<slug:phase>/columns/", views_host.columns_set, name="columns"),
+    path("competitions/<slug:slug>/<slug:phase>/solutions/", views_host.solution_add, name="solutions"),
     path("competitions/<slug:slug>/<slug:phase>/leaderboard.csv", views.leaderboard_csv, name="leaderboard_csv"),
 ]

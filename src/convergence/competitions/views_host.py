@@ -25,6 +25,7 @@ from .forms import (
     LogoForm,
     PhaseForm,
     ProgramForm,
+    SolutionForm,
 )
 from .models import Participant, Phase, Submission
 from .selectors import activity
@@ -125,8 +126,9 @@ def competition_host(request, slug: str):
                     phase,
                     ProgramForm(prefix=f"program-{phase.code}", initial=ProgramForm.initial_from(phase)),
                     ColumnFormSet(prefix=f"columns-{phase.code}", initial=ColumnForm.initial_from(phase)),
+                    SolutionForm(prefix=f"solution-{phase.code}"),
                 )
-                for phase in competition.phases.prefetch_related("ground_truths")
+                for phase in competition.phases.prefetch_related("ground_truths", "solutions")
             ],
             "participants": competition.participants.select_related("user", "team").order_by("status", "requested_at"),
             "submissions": Submission.objects.filter(phase__competition=competition)
@@ -206,6 +208,33 @@ def columns_set(request, slug: str, phase: str):
                 phase=phase_obj, user=request.user, columns=ColumnForm.as_columns(formset)
             ),
             _("Leaderboard columns saved."),
+        )
+    return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_POST
+def solution_add(request, slug: str, phase: str):
+    competition = competition_by_slug(slug)
+    require_host(request.user, competition)
+    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    if "check" in request.POST:
+        attempt(
+            request,
+            lambda: services.solutions_check(phase=phase_obj, user=request.user),
+            _("The example solutions run again; their results appear here in a moment."),
+        )
+        return redirect("competitions:host", slug=slug)
+    form = SolutionForm(request.POST, request.FILES, prefix=f"solution-{phase_obj.code}")
+    if not form.is_valid():
+        messages.error(request, _("Choose the file of the example solution."))
+    else:
+        attempt(
+            request,
+            lambda: services.solution_add(
+                phase=phase_obj, user=request.user, upload=form.cleaned_data["file"], name=form.cleaned_data["name"]
+            ),
+            _("Example solution added: it runs now; its result appears here in a moment."),
         )
     return redirect("competitions:host", slug=slug)
 

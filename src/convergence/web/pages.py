@@ -134,6 +134,7 @@ NOT_PAGES = {
     "competitions:scoring_program": "POST",
     "competitions:columns": "POST",
     "competitions:logo_set": "POST",
+    "competitions:solutions": "POST",
     "competitions:bundle": "zip",
     "competitions:logo": "image",
     "competitions:leaderboard_csv": "CSV",

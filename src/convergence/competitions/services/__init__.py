@@ -15,6 +15,8 @@ from .hosting import (
     phase_program_set,
     phase_rescore,
     public_file_add,
+    solution_add,
+    solutions_check,
 )
 from .participation import (
     competition_join,
@@ -47,6 +49,8 @@ __all__ = [
     "phase_program_set",
     "phase_rescore",
     "public_file_add",
+    "solution_add",
+    "solutions_check",
     "stale_submissions_requeue",
     "submission_create",
     "submission_quota",

@@ -6,6 +6,8 @@ import hashlib
 import io
 import zipfile
 from datetime import datetime
+from functools import partial
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,7 +24,7 @@ from ..access import is_host, may_host
 from ..columns import parse_columns, with_computed
 from ..errors import CompetitionError, NotAllowed
 from ..metrics import REGISTRY
-from ..models import Competition, CompetitionEvent, GroundTruth, Phase, PublicFile, Submission
+from ..models import Competition, CompetitionEvent, GroundTruth, Phase, PublicFile, Solution, Submission
 from ..programs import ProgramInvalid, check_program
 from ..scoring import SubmissionInvalid, ground_truth_from_csv
 from . import submissions
@@ -231,6 +233,7 @@ def phase_program_set(
         },
     )
     phase_rescore(phase=phase, user=user)
+    solutions_check(phase=phase, user=user)
     return phase
 
 
@@ -281,6 +284,55 @@ def phase_columns_set(*, phase: Phase, user, columns: list) -> Phase:
     )
     leaderboard_changed(phase_id=phase.pk, refresh=True)
     return phase
+
+
+@transaction.atomic
+def solution_add(*, phase: Phase, user, upload: UploadedFile, name: str = "") -> Solution:
+    """An example solution of the host's (Codabench's `solutions`), run at once through the phase's programs."""
+    if not is_host(user, phase.competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    phase = Phase.objects.select_related("competition").get(pk=phase.pk)  # as saved (its program may be new)
+    if not phase.uses_program:
+        raise CompetitionError(
+            _("Example solutions check a scoring program: give the phase one first."),
+            field_errors={"file": [_("This phase uses a built-in metric.")]},
+        )
+    if (upload.size or 0) > settings.COMPETITION_BUNDLE_MAX_BYTES:
+        raise CompetitionError(
+            _("“%(name)s” is larger than %(limit)d MB.")
+            % {"name": upload.name, "limit": settings.COMPETITION_BUNDLE_MAX_BYTES // 1024 // 1024},
+            field_errors={"file": [_("Too large.")]},
+        )
+    solution = Solution(phase=phase, name=(name or upload.name or "solution")[:200], added_by=user)
+    name_given = PurePosixPath(upload.name or "solution")
+    stored = f"solution-{slugify(name_given.stem)[:60] or 'file'}{name_given.suffix.lower()[:10]}"
+    solution.file.save(stored, upload, save=False)
+    solution.save()
+    CompetitionEvent.record(
+        CompetitionEvent.Kind.SOLUTION_ADDED,
+        user,
+        competition=phase.competition,
+        details={"phase": phase.code, "solution": solution.name},
+    )
+    queue_checks_after_commit([solution.pk])
+    return solution
+
+
+def solutions_check(*, phase: Phase, user) -> int:
+    """Run the phase's example solutions again (after its programs changed, or when the host asks)."""
+    if not is_host(user, phase.competition):
+        raise NotAllowed(_("Only the host changes the competition."))
+    ids = list(phase.solutions.exclude(status=Solution.Status.RUNNING).values_list("pk", flat=True))
+    Solution.objects.filter(pk__in=ids).update(status=Solution.Status.QUEUED, error="", checked_at=None)
+    queue_checks_after_commit(ids)
+    return len(ids)
+
+
+def queue_checks_after_commit(solution_ids: list[int]) -> None:
+    from ..tasks import queue_solution_check
+
+    for pk in solution_ids:
+        transaction.on_commit(partial(queue_solution_check, pk))
 
 
 def phase_rescore(*, phase: Phase, user) -> int:
