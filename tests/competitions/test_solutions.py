@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from convergence.competitions import services
 from convergence.competitions.models import CompetitionEvent, Solution
-from convergence.competitions.selectors import leaderboard
+from convergence.competitions.selectors import activity, leaderboard
 
 from .test_scoring_program import program, reference, results
 
@@ -46,6 +46,10 @@ def test_an_example_solution_added_on_the_host_page_runs_and_shows_its_scores(
     assert leaderboard(program_phase) == []  # never a participant's line
     kinds = list(CompetitionEvent.objects.filter(kind__startswith="solution").values_list("kind", "actor"))
     assert kinds == [("solution_added", host.pk), ("solution_checked", None)]
+    with translation.override("fr"):
+        details = [line.details for line in activity(program_phase.competition)]
+    assert "Phase : Development · Solution : Baseline · Statut : Fonctionne" in details
+    assert any("Données de référence : oui" in line for line in details)
 
 
 def test_a_solution_that_breaks_the_program_fails_saying_why(program_phase, host, django_capture_on_commit_callbacks):

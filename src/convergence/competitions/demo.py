@@ -37,6 +37,9 @@ def _csv(header: str, lines) -> SimpleUploadedFile:
 DEMO_DISPLAY_NAMES = ["crues-pasteur", "addis-hydro", "pluie-et-pente"]
 
 
+EXAMPLES = Path(__file__).resolve().parents[3] / "competitions" / "examples"
+
+
 @transaction.atomic
 def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7) -> Competition:
     rng = random.Random(seed)
@@ -53,6 +56,8 @@ def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7
         participation="open",
         teams_allowed=True,
     )
+    logo = EXAMPLES / "codalab-v1-flood" / "logo.png"
+    services.competition_logo_set(competition=competition, user=host, data=logo.read_bytes(), name=logo.name)
     services.public_file_add(
         competition=competition,
         user=host,
@@ -88,9 +93,6 @@ def seed_demo_competition(*, host: User, participants: list[User], seed: int = 7
             lines.append(f"{identifier},{min(max(guess, 0.0), 1.0):.4f}")
         services.submission_create(phase=phase, user=user, upload=_csv("id,prediction", lines))
     return competition
-
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "competitions" / "examples"
 
 
 def _folder_as_zip(folder: Path) -> bytes:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 from convergence.web.public_cache import cached_public
 
 from .columns import Shown, shown_columns
-from .models import Competition, Participant, Phase, Submission, Team
+from .models import Competition, Participant, Phase, Solution, Submission, Team
 
 
 @dataclass(frozen=True)
@@ -139,12 +139,24 @@ DETAIL_LABELS = {
     "rows": gettext_lazy("rows"),
     "error": gettext_lazy("error"),
     "display_name": gettext_lazy("display name"),
+    "columns": gettext_lazy("columns"),
+    "solution": gettext_lazy("solution"),
+    "status": gettext_lazy("status"),
+    "removed": gettext_lazy("logo removed"),
+    "reference_data": gettext_lazy("reference data"),
+    "code_submissions": gettext_lazy("code submissions"),
 }
 
 
 def _detail(key: str, value, phase_names: dict[str, str]) -> str:
     if key == "phase":
         value = phase_names.get(value, value)
+    elif key == "status" and value in Solution.Status.values:
+        value = Solution.Status(value).label
+    elif isinstance(value, bool):
+        value = gettext("yes") if value else gettext("no")
+    elif isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
     elif key == "submission":
         value = f"#{value}"
     elif isinstance(value, float):
@@ -166,7 +178,9 @@ def activity(competition: Competition, *, limit: int = 200) -> list[ActivityLine
             actor=event.actor.email if event.actor else gettext("platform"),
             what=event.get_kind_display(),
             details=" · ".join(
-                _detail(key, value, phase_names) for key, value in sorted(event.details.items()) if value is not None
+                _detail(key, value, phase_names)
+                for key, value in sorted(event.details.items())
+                if value is not None and value != ""
             ),
         )
         for event in events
