@@ -2,10 +2,12 @@
 participant's submission would be, to check them before participants come; run again when the programs change;
 never on the leaderboard."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from convergence.competitions import services
@@ -96,3 +98,17 @@ def test_the_host_adds_and_reads_them_through_the_api(
     assert [(item["name"], item["status"], item["scores"]["accuracy"]) for item in listed] == [
         ("All wrong", "passed", 0.0)
     ]
+
+
+def test_running_them_again_recovers_one_a_dead_worker_left_running(
+    program_phase, host, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        stuck = services.solution_add(phase=program_phase, user=host, upload=results(), name="stuck")
+        busy = services.solution_add(phase=program_phase, user=host, upload=results(), name="busy")
+    long_ago, now = timezone.now() - timedelta(days=1), timezone.now()
+    Solution.objects.filter(pk=stuck.pk).update(status="running", started_at=long_ago, scores={})
+    Solution.objects.filter(pk=busy.pk).update(status="running", started_at=now, scores={})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.solutions_check(phase=program_phase, user=host) == 1
+    assert dict(Solution.objects.values_list("name", "status")) == {"stuck": "passed", "busy": "running"}

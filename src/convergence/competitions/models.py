@@ -310,6 +310,7 @@ class Solution(models.Model):
     ingestion_log = models.TextField(_("output of the submitted code"), blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -125,7 +125,7 @@ def solution_check(solution_id: int) -> str:
     """Run one of the host's example solutions as a participant's would be, and keep what happened. Any failure
     is the solution's, reported to the host (who may run it again): nothing is retried."""
     claimed = Solution.objects.filter(pk=solution_id, status=Solution.Status.QUEUED).update(
-        status=Solution.Status.RUNNING
+        status=Solution.Status.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return "skipped"

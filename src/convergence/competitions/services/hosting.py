@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePosixPath
 
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -319,10 +320,13 @@ def solution_add(*, phase: Phase, user, upload: UploadedFile, name: str = "") ->
 
 
 def solutions_check(*, phase: Phase, user) -> int:
-    """Run the phase's example solutions again (after its programs changed, or when the host asks)."""
+    """Run the phase's example solutions again (after its programs changed, or when the host asks). One running
+    now is left to finish; one left "running" by a worker that died (past twice the time limit) runs again."""
     if not is_host(user, phase.competition):
         raise NotAllowed(_("Only the host changes the competition."))
-    ids = list(phase.solutions.exclude(status=Solution.Status.RUNNING).values_list("pk", flat=True))
+    stale = timezone.now() - timedelta(seconds=settings.SCORING_TIME_LIMIT_SECONDS * 2)
+    running = phase.solutions.filter(status=Solution.Status.RUNNING, started_at__gte=stale)
+    ids = list(phase.solutions.exclude(pk__in=running.values("pk")).values_list("pk", flat=True))
     Solution.objects.filter(pk__in=ids).update(status=Solution.Status.QUEUED, error="", checked_at=None)
     queue_checks_after_commit(ids)
     return len(ids)
