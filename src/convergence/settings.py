@@ -81,7 +81,12 @@ INSTALLED_APPS = [
 # Later stages add panels to the applicant's dossier page without the applications app importing them.
 APPLICATION_PANELS = ["convergence.review.panels.decision_panel", "convergence.labels.panels.label_panel"]
 # Sections that later stages add to a labelled challenge's public page.
-CATALOGUE_PANELS = ["convergence.execution.panels.catalogue_results_panel"]
+CATALOGUE_PANELS = [
+    "convergence.execution.panels.catalogue_results_panel",
+    "convergence.insights.panels.similar_catalogue_panel",
+]
+# Sections that later stages add to a dossier's page for organisers and committee members.
+READER_PANELS = ["convergence.insights.panels.similar_dossier_panel"]
 # Sections that later stages add to the carrier's label page.
 LABEL_PANELS = ["convergence.execution.panels.label_reports_panel"]
 
@@ -288,7 +293,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "convergence.competitions.tasks.requeue_stale_submissions",
         "schedule": envint("SCORING_SWEEP_SECONDS", 300),
     },
+    # Embeds the texts that changed since (dossiers, labelled challenges, members' expertise): off the request,
+    # and off the submission path on deadline night.
+    "embed-texts": {
+        "task": "convergence.insights.tasks.embed_changed_texts",
+        "schedule": envint("TRIAGE_EMBED_SECONDS", 120),
+    },
 }
+# The text model of triage (insights/similarity.py): `use` (multilingual sentence embeddings), `tfidf`, or a
+# dotted path to a class of the same shape. Pairs at or above the threshold are shown as probable duplicates.
+TRIAGE_TEXT_MODEL = os.environ.get("TRIAGE_TEXT_MODEL", "use")
+TRIAGE_DUPLICATE_THRESHOLD = float(os.environ.get("TRIAGE_DUPLICATE_THRESHOLD", "0.65"))
+TRIAGE_MODEL_THREADS = envint("TRIAGE_MODEL_THREADS", len(os.sched_getaffinity(0)))
 # A missed-milestone reminder goes out within this many days of the due date, never for old editions.
 REMINDER_MISSED_GRACE_DAYS = envint("REMINDER_MISSED_GRACE_DAYS", 3)
 

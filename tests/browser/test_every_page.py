@@ -134,6 +134,7 @@ def _visits(data: dict) -> list[Visit]:
         "review:affinity": ((past.slug, data["reviewed"].pk), organiser),
         "review:meeting": ((past.slug,), organiser),
         "insights:dashboard": ((current.slug,), organiser),
+        "insights:triage": ((current.slug,), organiser),
         "insights:statistics": ((), None),
         "review:audit": ((past.slug,), organiser),
         "labels:manage": ((past.slug,), organiser),

@@ -66,6 +66,11 @@ def _rows(data: dict) -> dict[str, Row]:
         "api:calls": Row((), {"get": EVERYONE}),
         "api:call": Row((past.slug,), {"get": EVERYONE}),
         "api:api-call-insights": Row((past.slug,), {"get": organisers}),
+        "api:call-duplicates": Row((past.slug,), {"get": organisers}),
+        "api:call-theme-review": Row((past.slug,), {"get": organisers}),
+        # Organisers, and members who may open the dossier (never one in conflict with it).
+        "api:application-similar": Row((label.application.pk,), {"get": {"organiser", "reviewer"}}),
+        "api:catalogue-similar": Row((label.identifier,), {"get": EVERYONE}),
         # Lists show each person their own (empty for most): open to every account.
         "api:applications": Row((), {"get": ACCOUNTS, "post": ACCOUNTS}),
         "api:application": Row((application.pk,), {"get": {"applicant"}, "patch": {"applicant"}}),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -98,6 +100,7 @@ def backoffice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submissions": application.submissions.select_related("submitted_by"),
         "events": application.events.select_related("actor"),
         "attachments": application.attachments.all(),
+        "panels": [import_string(path)(request, application) for path in settings.READER_PANELS],
     }
     return render(request, "backoffice/detail.html", context)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from csp.decorators import csp
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from convergence.accounts.access import user_is_organiser
 from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
 from convergence.calls.access import access_call_for_organiser
@@ -19,6 +21,8 @@ from convergence.review.exports import table_response
 from convergence.review.reminders import review_reminders_send
 
 from . import public, selectors
+from . import triage as triage_selectors
+from .access import access_similar_for_reader
 from .dashboard import CHARTS, COVERAGE, call_tables, chart_bytes
 from .selectors import Table
 
@@ -147,3 +151,40 @@ def statistics_csv(request: HttpRequest, key: str) -> HttpResponse:
     if key not in tables:
         raise Http404
     return table_csv(tables[key], f"{edition.slug}-{key}")
+
+
+@require_GET
+def triage(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers' triage of a call: probable duplicates, themes the text suggests otherwise."""
+    call = access_call_for_organiser(user=request.user, slug=slug)
+    only_differing = request.GET.get("themes") != "all"
+    suggestions = triage_selectors.theme_review(call)
+    return render(
+        request,
+        "insights/triage.html",
+        {
+            "call": call,
+            "duplicates": triage_selectors.near_duplicates(call),
+            "threshold": settings.TRIAGE_DUPLICATE_THRESHOLD,
+            "themes": [row for row in suggestions if row.differs] if only_differing else suggestions,
+            "differing": sum(row.differs for row in suggestions),
+            "total": len(suggestions),
+            "only_differing": only_differing,
+        },
+    )
+
+
+@require_GET
+def similar_to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "similar challenges" panel of a dossier, for organisers and for members not in conflict with it (a
+    member never sees through it a dossier they are in conflict with)."""
+    application, may_read = access_similar_for_reader(user=request.user, application_id=pk)
+    return render(
+        request,
+        "insights/_similar.html",
+        {
+            "similar": triage_selectors.similar_to_dossier(application, may_read=may_read),
+            "for_public": False,
+            "for_organiser": user_is_organiser(request.user),
+        },
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,6 +118,7 @@ def member_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "own_review": review_of(assignment) if assignment else None,
         "other_reviews": reviews_visible_to_member(member=member, application=application),
         "call": application.call,
+        "panels": [import_string(path)(request, application) for path in settings.READER_PANELS],
     }
     return render(request, "review/dossier.html", context)
 

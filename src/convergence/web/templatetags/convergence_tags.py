@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -81,3 +81,11 @@ def iso_date(value: str) -> str:
         return date_format(date.fromisoformat(value), "DATE_FORMAT")
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def percent(value) -> str:
+    """0.873 as "87 %" in French, "87%" in English."""
+    if value is None or value == "":
+        return ""
+    return _("%(number)s%%") % {"number": number_format(round(float(value) * 100))}

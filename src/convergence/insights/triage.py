@@ -1,0 +1,276 @@
+"""AI help for the people running a call, never a decision: probable duplicates, similar challenges, theme
+suggestions. Everything here reads the dossiers' submitted versions and the labelled challenges, compares their
+texts with the text model (similarity.py) and says how close they are; what to do about it stays with people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from convergence.applications.models import Application
+from convergence.calls.i18n import localize
+from convergence.calls.models import Call
+from convergence.labels.models import Label
+from convergence.labels.selectors import catalogue_items
+from convergence.review.selectors import latest_contents
+
+from .models import EmbeddingVector
+from .similarity import similarity, text_model, vectors
+
+
+def challenge_text(content: dict) -> str:
+    """What a challenge is about, as the model reads it: its title, summary and description."""
+    parts = (content.get("title") or "", content.get("summary") or "", content.get("description") or "")
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A dossier of the call (its last submitted version) or a labelled challenge."""
+
+    kind: str  # "dossier" or "label"
+    pk: int  # the dossier's id (a label's dossier too)
+    reference: str  # the dossier's reference, or the label's identifier
+    title: str
+    summary: str
+    call: str
+    text: str
+    themes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def call_dossiers(call: Call) -> list[Challenge]:
+    """The submitted dossiers of the call, as last submitted (two queries whatever their number)."""
+    applications = list(call.applications.filter(status=Application.Status.SUBMITTED).order_by("pk"))
+    contents = latest_contents([application.pk for application in applications])
+    return [
+        Challenge(
+            kind="dossier",
+            pk=application.pk,
+            reference=application.reference,
+            title=contents[application.pk].get("title", ""),
+            summary=contents[application.pk].get("summary", ""),
+            call=call.slug,
+            text=challenge_text(contents[application.pk]),
+            themes=tuple(theme.get("code", "") for theme in contents[application.pk].get("themes") or []),
+        )
+        for application in applications
+        if application.pk in contents
+    ]
+
+
+def labelled(*, exclude_call: Call | None = None) -> list[Challenge]:
+    """Valid labels, their entry as awarded (the organisers' view: every field, whatever the public sees)."""
+    labels = Label.objects.filter(status=Label.Status.VALID).select_related("call").order_by("identifier")
+    if exclude_call is not None:
+        labels = labels.exclude(call=exclude_call)
+    return [
+        Challenge(
+            kind="label",
+            pk=label.application_id,
+            reference=label.identifier,
+            title=label.catalogue.get("title", ""),
+            summary=label.catalogue.get("summary", ""),
+            call=label.call.slug,
+            text=challenge_text(label.catalogue),
+            themes=tuple(theme.get("code", "") for theme in label.catalogue.get("themes") or []),
+        )
+        for label in labels.defer("call__definition")
+    ]
+
+
+def public_labelled() -> list[Challenge]:
+    """The public catalogue's entries: only what the public may read of each."""
+    return [
+        Challenge(
+            kind="label",
+            pk=0,
+            reference=item.entry["identifier"],
+            title=item.entry["title"],
+            summary=item.entry.get("summary") or "",
+            call=item.entry["call"],
+            text=challenge_text(item.entry),
+            themes=tuple(theme.get("code", "") for theme in item.entry.get("themes") or []),
+        )
+        for item in catalogue_items()
+    ]
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Challenge
+    second: Challenge
+    similarity: float
+
+    @property
+    def both(self) -> tuple[Challenge, Challenge]:
+        return self.first, self.second
+
+    @property
+    def against_past_edition(self) -> bool:
+        return self.second.kind == "label"
+
+
+def near_duplicates(call: Call, *, threshold: float | None = None) -> list[DuplicatePair]:
+    """Pairs of submitted dossiers of the call, and of a dossier and a challenge labelled in another edition,
+    whose texts are at least `threshold` alike (TRIAGE_DUPLICATE_THRESHOLD), closest first: the same challenge
+    from two carriers, translated, or submitted again."""
+    threshold = settings.TRIAGE_DUPLICATE_THRESHOLD if threshold is None else threshold
+    dossiers = call_dossiers(call)
+    past = labelled(exclude_call=call)
+    others = dossiers + past
+    scores = similarity([d.text for d in dossiers], [o.text for o in others])
+    pairs = []
+    for i, j in zip(*np.nonzero(scores >= threshold), strict=True):
+        other = others[j]
+        if other.kind == "dossier" and j <= i:
+            continue  # each pair once, never a dossier with itself
+        if other.kind == "label" and other.pk == dossiers[i].pk:
+            continue
+        pairs.append(DuplicatePair(dossiers[i], other, round(float(scores[i, j]), 3)))
+    return sorted(pairs, key=lambda pair: (-pair.similarity, pair.first.pk, pair.second.reference))
+
+
+@dataclass(frozen=True)
+class Similar:
+    challenge: Challenge
+    similarity: float
+
+
+def nearest(text: str, candidates: list[Challenge], *, limit: int, keep=lambda challenge: True) -> list[Similar]:
+    """The candidates closest to the text, those `keep` accepts, most similar first (ties by reference)."""
+    if not candidates or not text:
+        return []
+    scores = similarity([text], [candidate.text for candidate in candidates])[0]
+    order = sorted(range(len(candidates)), key=lambda index: (-scores[index], candidates[index].reference))
+    found: list[Similar] = []
+    for index in order:
+        if keep(candidates[index]):
+            found.append(Similar(candidates[index], round(float(scores[index]), 3)))
+            if len(found) == limit:
+                break
+    return found
+
+
+def similar_to_dossier(application: Application, *, may_read=lambda challenge: True, limit: int = 5) -> list[Similar]:
+    """The dossiers of the same call and the labelled challenges closest to this dossier's submitted version;
+    `may_read` leaves out the dossiers the reader may not open (a member's conflicts)."""
+    contents = latest_contents([application.pk])
+    if application.pk not in contents:
+        return []
+    text = challenge_text(contents[application.pk])
+    candidates = [d for d in call_dossiers(application.call) if d.pk != application.pk]
+    candidates += [label for label in labelled() if label.pk != application.pk]
+    return nearest(text, candidates, limit=limit, keep=lambda c: c.kind == "label" or may_read(c))
+
+
+def similar_in_catalogue(identifier: str, *, limit: int = 5) -> list[Similar]:
+    """The labelled challenges closest to this one, among the public catalogue only."""
+    entries = public_labelled()
+    this = next((entry for entry in entries if entry.reference == identifier), None)
+    if this is None:
+        return []
+    return nearest(this.text, [entry for entry in entries if entry.reference != identifier], limit=limit)
+
+
+@dataclass(frozen=True)
+class ThemeSuggestion:
+    code: str
+    name: str
+    score: float
+    # Why: how close the text is to the theme's description, and the labelled examples of the theme it is closest to.
+    description_similarity: float
+    examples: tuple[Similar, ...]
+
+
+def _theme_texts(themes) -> list[str]:
+    return ["\n".join(filter(None, [*theme.name.values(), *(theme.description or {}).values()])) for theme in themes]
+
+
+def _ranked_themes(themes, examples: list[Challenge], to_descriptions, to_examples) -> list[ThemeSuggestion]:
+    suggestions = []
+    for index, theme in enumerate(themes):
+        nearest_examples = sorted(
+            (
+                Similar(example, round(float(to_examples[i]), 3))
+                for i, example in enumerate(examples)
+                if theme.code in example.themes
+            ),
+            key=lambda similar: (-similar.similarity, similar.challenge.reference),
+        )[:3]
+        description_part = float(to_descriptions[index])
+        score = description_part
+        if nearest_examples:
+            score = 0.5 * description_part + 0.5 * float(np.mean([s.similarity for s in nearest_examples]))
+        suggestions.append(
+            ThemeSuggestion(
+                theme.code, localize(theme.name), round(score, 3), round(description_part, 3), tuple(nearest_examples)
+            )
+        )
+    return sorted(suggestions, key=lambda suggestion: (-suggestion.score, suggestion.code))
+
+
+def theme_suggestions(text: str, call: Call, *, examples: list[Challenge] | None = None) -> list[ThemeSuggestion]:
+    """The call's themes ranked for this text: half its closeness to the theme's description (in both languages),
+    half its mean closeness to the three nearest examples of the theme (labelled challenges, by default). A
+    suggestion with its reasons, never a choice made for anyone."""
+    themes = list(call.themes.all())
+    if not themes or not text.strip():
+        return []
+    examples = labelled() if examples is None else examples
+    to_descriptions = similarity([text], _theme_texts(themes))[0]
+    to_examples = similarity([text], [example.text for example in examples])[0] if examples else np.zeros(0)
+    return _ranked_themes(themes, examples, to_descriptions, to_examples)
+
+
+@dataclass(frozen=True)
+class ThemeReview:
+    """A submitted dossier, the themes its carrier chose and the ones its text suggests."""
+
+    dossier: Challenge
+    declared: tuple[str, ...]
+    declared_names: tuple[str, ...]
+    suggestions: tuple[ThemeSuggestion, ...]
+
+    @property
+    def differs(self) -> bool:
+        """The text's first suggestion is none of the themes chosen."""
+        return bool(self.suggestions) and self.suggestions[0].code not in self.declared
+
+
+def theme_review(call: Call) -> list[ThemeReview]:
+    """Every submitted dossier of the call with its theme suggestions, examples taken from the challenges labelled
+    in other editions: one batch of comparisons for the whole call."""
+    themes = list(call.themes.all())
+    dossiers = call_dossiers(call)
+    if not themes or not dossiers:
+        return []
+    examples = labelled(exclude_call=call)
+    texts = [dossier.text for dossier in dossiers]
+    to_descriptions = similarity(texts, _theme_texts(themes))
+    to_examples = similarity(texts, [e.text for e in examples]) if examples else np.zeros((len(texts), 0))
+    names = {theme.code: localize(theme.name) for theme in themes}
+    return [
+        ThemeReview(
+            dossier,
+            dossier.themes,
+            tuple(names.get(code, code) for code in dossier.themes),
+            tuple(_ranked_themes(themes, examples, to_descriptions[i], to_examples[i])[:2]),
+        )
+        for i, dossier in enumerate(dossiers)
+    ]
+
+
+def embed_changed_texts() -> int:
+    """Embed what triage reads and has no stored vector for yet: the submitted dossiers of open calls and the
+    labelled challenges (the worker's periodic task; readers embed what is still missing themselves)."""
+    model = text_model()
+    if not model.stored:
+        return 0
+    texts = [challenge.text for challenge in labelled()]
+    for call in Call.objects.filter(applications__status=Application.Status.SUBMITTED).distinct():
+        texts += [dossier.text for dossier in call_dossiers(call)]
+    before = EmbeddingVector.objects.filter(model=model.name).count()
+    vectors(texts, model)
+    return EmbeddingVector.objects.filter(model=model.name).count() - before
