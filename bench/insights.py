@@ -52,6 +52,7 @@ def main() -> None:
     call_command("seed_committee", "--early-review", verbosity=0)
     call_command("seed_completed_edition", str(calls), verbosity=0)
     current = call_current()
+    first_submitted = current.applications.filter(status="submitted").order_by("pk").first().pk
     print(f"seeded {args.dossiers} dossiers and a completed edition in {time.perf_counter() - started:.0f} s")
     client = Client()
     client.force_login(User.objects.get(email="organiser@demo.test"))
@@ -71,6 +72,8 @@ def main() -> None:
         "meeting-open-call": lambda: client.get(f"/selection/{current.slug}/meeting/"),
         "meeting-edition": lambda: client.get(f"/selection/{past}/meeting/?dossier=1"),
         "statistics": lambda: client.get("/statistics/"),
+        "triage-open-call": lambda: client.get(f"/backoffice/calls/{current.slug}/triage/"),
+        "similar-dossier": lambda: client.get(f"/insights/dossiers/{first_submitted}/similar/"),
     }
     baseline = None
     print(f"{'request':<20} {'median ms':>10} {'queries':>8} {'ratio':>7}   ({args.repeat} runs, {connection.vendor})")

@@ -85,6 +85,8 @@ CATALOGUE_PANELS = [
     "convergence.execution.panels.catalogue_results_panel",
     "convergence.insights.panels.similar_catalogue_panel",
 ]
+# What later stages add under the themes of a dossier's first step (the themes the text suggests).
+THEMES_FIELD_PANELS = ["convergence.insights.panels.theme_suggestions_panel"]
 # Sections that later stages add to a dossier's page for organisers and committee members.
 READER_PANELS = ["convergence.insights.panels.similar_dossier_panel"]
 # Sections that later stages add to the carrier's label page.

@@ -157,3 +157,21 @@ def test_the_worker_embeds_what_changed(call, submitted, completed_edition):
     EmbeddingVector.objects.all().delete()
     added = triage.embed_changed_texts()
     assert added >= 3 and triage.embed_changed_texts() == 0
+
+
+def test_the_applicant_asks_which_themes_their_text_suggests(call, draft, applicant, other_applicant):
+    client = Client()
+    client.force_login(applicant)
+    step = client.get(f"/dossiers/{draft.pk}/edit/challenge/").content.decode()
+    url = f"/insights/dossiers/{draft.pk}/theme-suggestions/"
+    assert f'hx-get="{url}"' in step and "Suggérer des thèmes à partir de mon texte" in step
+    assert "Écrivez d" in client.get(url).content.decode()  # the draft is empty
+    title, summary = TRAINING
+    answer = client.get(url, {"title": title, "summary": summary}).content.decode()
+    assert answer.split('data-suggested="')[1].split('"')[0] == "future-of-work"
+    assert answer.count("data-suggested=") == 2
+    assert not EmbeddingVector.objects.exists()  # a text being typed is never kept
+    draft.refresh_from_db()
+    assert list(draft.themes.all()) == []  # nothing chosen for them
+    client.force_login(other_applicant)
+    assert client.get(url, {"title": title}).status_code in (403, 404)

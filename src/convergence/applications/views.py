@@ -134,7 +134,16 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     else:
         form = form_class(initial=form_class.initial_from(application), call=call)
-    return render(request, "applications/step.html", {**_step_context(application, step), "form": form})
+    panels = settings.THEMES_FIELD_PANELS if step == "challenge" else []
+    return render(
+        request,
+        "applications/step.html",
+        {
+            **_step_context(application, step),
+            "form": form,
+            "themes_panels": [import_string(path)(request, application) for path in panels],
+        },
+    )
 
 
 def _save_and_answer(

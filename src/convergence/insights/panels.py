@@ -27,3 +27,8 @@ def similar_catalogue_panel(request, label) -> str:
     return render_to_string(
         "insights/_similar_catalogue_panel.html", {"similar": similar, "for_public": True}, request=request
     )
+
+
+def theme_suggestions_panel(request, application) -> str:
+    """Under the themes of step 1: a button that asks the model which themes the text being typed suggests."""
+    return render_to_string("insights/_theme_suggestions_panel.html", {"application": application}, request=request)

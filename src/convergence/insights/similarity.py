@@ -125,3 +125,15 @@ def similarity(texts_a: list[str], texts_b: list[str], model: TextModel | None =
         return vectors(texts_a, model) @ vectors(texts_b, model).T
     both = model.encode(texts_a + texts_b)
     return both[: len(texts_a)] @ both[len(texts_a) :].T
+
+
+def similarity_to_text(text: str, texts: list[str], model: TextModel | None = None) -> np.ndarray:
+    """How close one passing text (a draft as it is being typed) is to each of `texts`: the passing text is
+    embedded but never kept, so that typing does not fill the table."""
+    model = model or text_model()
+    if not texts:
+        return np.zeros(0)
+    if model.stored:
+        return vectors(texts, model) @ model.encode([text])[0]
+    both = model.encode([text, *texts])
+    return both[1:] @ both[0]

@@ -17,7 +17,7 @@ from convergence.labels.selectors import catalogue_items
 from convergence.review.selectors import latest_contents
 
 from .models import EmbeddingVector
-from .similarity import similarity, text_model, vectors
+from .similarity import similarity, similarity_to_text, text_model, vectors
 
 
 def challenge_text(content: dict) -> str:
@@ -219,8 +219,8 @@ def theme_suggestions(text: str, call: Call, *, examples: list[Challenge] | None
     if not themes or not text.strip():
         return []
     examples = labelled() if examples is None else examples
-    to_descriptions = similarity([text], _theme_texts(themes))[0]
-    to_examples = similarity([text], [example.text for example in examples])[0] if examples else np.zeros(0)
+    to_descriptions = similarity_to_text(text, _theme_texts(themes))
+    to_examples = similarity_to_text(text, [example.text for example in examples])
     return _ranked_themes(themes, examples, to_descriptions, to_examples)
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("backoffice/calls/<slug:slug>/insights/remind-reviewers/", views.remind_reviewers, name="remind_reviewers"),
     path("backoffice/calls/<slug:slug>/triage/", views.triage, name="triage"),
     path("insights/dossiers/<int:pk>/similar/", views.similar_to_dossier, name="similar_dossier"),
+    path(
+        "insights/dossiers/<int:pk>/theme-suggestions/",
+        views.theme_suggestions_for_applicant,
+        name="theme_suggestions",
+    ),
     path("statistics/", views.statistics, name="statistics"),
     re_path(r"^statistics/(?P<key>\w+)\.(?P<fmt>svg|png)$", views.statistics_chart, name="statistics_chart"),
     re_path(r"^statistics/(?P<key>\w+)\.csv$", views.statistics_csv, name="statistics_csv"),

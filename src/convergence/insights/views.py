@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.accounts.access import user_is_organiser
+from convergence.applications.access import access_application_for_owner
 from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
 from convergence.calls.access import access_call_for_organiser
@@ -29,6 +30,9 @@ from .selectors import Table
 # Matplotlib's SVG styles its shapes inline; the file is an image (no script can run in it).
 CHART_POLICY = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+# Theme suggestions need a sentence or two to say anything; a pasted book is cut.
+MIN_SUGGESTION_TEXT = 40
+MAX_SUGGESTION_TEXT = 10_000
 
 
 @require_GET
@@ -187,4 +191,28 @@ def similar_to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "for_public": False,
             "for_organiser": user_is_organiser(request.user),
         },
+    )
+
+
+@require_GET
+def theme_suggestions_for_applicant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The themes an applicant's text suggests, on step 1 of their dossier: from the text as it stands in the
+    form (not saved yet), else as saved; the examples are the public catalogue's. Suggestions only: nothing is
+    ticked for them."""
+    application = access_application_for_owner(user=request.user, application_id=pk)
+    text = triage_selectors.challenge_text(
+        {
+            name: (request.GET.get(name) or getattr(application, name) or "")[:MAX_SUGGESTION_TEXT]
+            for name in ("title", "summary", "description")
+        }
+    )
+    suggestions = (
+        triage_selectors.theme_suggestions(text, application.call, examples=triage_selectors.public_labelled())
+        if len(text) >= MIN_SUGGESTION_TEXT
+        else []
+    )
+    return render(
+        request,
+        "insights/_theme_suggestions.html",
+        {"suggestions": suggestions[:2], "too_short": len(text) < MIN_SUGGESTION_TEXT},
     )
