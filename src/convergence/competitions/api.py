@@ -337,7 +337,7 @@ class ColumnSerializer(serializers.Serializer):
 
 class ColumnsSerializer(serializers.Serializer):
     ranked = serializers.CharField(read_only=True, source="ranked_key", help_text="the score the board ranks on")
-    columns = ColumnSerializer(many=True, max_length=30, source="leaderboard_columns")
+    columns = ColumnSerializer(many=True, source="leaderboard_columns", help_text="30 at most")
 
 
 class ColumnsApi(APIView):

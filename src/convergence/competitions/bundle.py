@@ -520,7 +520,7 @@ def competition_to_bundle(competition: Competition) -> bytes:
                     item["solutions"] = [
                         add(
                             f"{folder}/solutions/{index}/{slugify(solution.name) or 'solution'}"
-                            f"{PurePosixPath(solution.file.name).suffix}",
+                            f"{PurePosixPath(solution.file.name or '').suffix}",
                             solution.file,
                         )
                         for index, solution in enumerate(solutions)

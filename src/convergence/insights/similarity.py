@@ -69,13 +69,14 @@ class TfidfModel:
         return vectorizer.fit_transform(texts).toarray()  # rows already L2-normalised
 
 
-MODELS = {"use": UniversalSentenceEncoder, "tfidf": TfidfModel}
+MODELS: dict[str, type[TextModel]] = {"use": UniversalSentenceEncoder, "tfidf": TfidfModel}
 
 
 def text_model(name: str | None = None) -> TextModel:
     """The configured model (`TRIAGE_TEXT_MODEL`: `use`, `tfidf`, or a dotted path to a class of the same shape)."""
     chosen = name or settings.TRIAGE_TEXT_MODEL
-    return MODELS[chosen]() if chosen in MODELS else import_string(chosen)()
+    model_class: type[TextModel] = MODELS[chosen] if chosen in MODELS else import_string(chosen)
+    return model_class()
 
 
 def digest(text: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,9 @@ from .selectors import Table
 # Matplotlib's SVG styles its shapes inline; the file is an image (no script can run in it).
 CHART_POLICY = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+# The triage page shows the closest pairs and pages the themes table (the API gives all).
+TRIAGE_PAIRS_SHOWN = 30
+TRIAGE_ROWS_PER_PAGE = 50
 # Theme suggestions need a sentence or two to say anything; a pasted book is cut.
 MIN_SUGGESTION_TEXT = 40
 MAX_SUGGESTION_TEXT = 10_000
@@ -163,14 +167,17 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
     only_differing = request.GET.get("themes") != "all"
     suggestions = triage_selectors.theme_review(call)
+    duplicates = triage_selectors.near_duplicates(call)
+    rows = [row for row in suggestions if row.differs] if only_differing else suggestions
     return render(
         request,
         "insights/triage.html",
         {
             "call": call,
-            "duplicates": triage_selectors.near_duplicates(call),
+            "duplicates": duplicates[:TRIAGE_PAIRS_SHOWN],
+            "duplicates_total": len(duplicates),
             "threshold": settings.TRIAGE_DUPLICATE_THRESHOLD,
-            "themes": [row for row in suggestions if row.differs] if only_differing else suggestions,
+            "themes": Paginator(rows, TRIAGE_ROWS_PER_PAGE).get_page(request.GET.get("page")),
             "differing": sum(row.differs for row in suggestions),
             "total": len(suggestions),
             "only_differing": only_differing,
