@@ -85,6 +85,9 @@ CATALOGUE_PANELS = [
     "convergence.execution.panels.catalogue_results_panel",
     "convergence.insights.panels.similar_catalogue_panel",
 ]
+# What later stages add to a catalogue search (challenges close in meaning to the query).
+CATALOGUE_SEARCH_PANELS = ["convergence.insights.panels.related_in_catalogue_panel"]
+BACKOFFICE_SEARCH_PANELS = ["convergence.insights.panels.related_in_call_panel"]
 # What later stages add under the themes of a dossier's first step (the themes the text suggests).
 THEMES_FIELD_PANELS = ["convergence.insights.panels.theme_suggestions_panel"]
 # Sections that later stages add to a dossier's page for organisers and committee members.

@@ -176,3 +176,30 @@ def test_the_applicant_asks_which_themes_their_text_suggests(call, draft, applic
     assert list(draft.themes.all()) == []  # nothing chosen for them
     client.force_login(other_applicant)
     assert client.get(url, {"title": title}).status_code in (403, 404)
+
+
+def test_a_french_query_finds_an_english_challenge_in_the_catalogue(completed_edition):
+    from convergence.labels.models import Label
+
+    english = next(
+        label
+        for label in Label.objects.filter(status=Label.Status.VALID)
+        if "satellite" in label.catalogue.get("title", "").lower()
+        and "deforestation" in label.catalogue["title"].lower()
+    )
+    query = "alertes de déforestation par satellite"
+    page = Client().get("/catalogue/", {"q": query}).content.decode()
+    # No keyword match (the entry is in English), but the model finds it, under "close in meaning".
+    assert "Proches par le sens" in page and f'data-related-entry="{english.identifier}"' in page
+    answer = APIClient().get("/api/v1/catalogue-search/", {"q": query}).json()
+    assert answer[0]["challenge"]["reference"] == english.identifier
+    assert Client().get("/catalogue/", {"q": "xqzv wplk"}).content.decode().count("data-related-entry") == 0
+
+
+def test_the_back_office_search_adds_dossiers_close_in_meaning(call, submitted, organiser):
+    client = Client()
+    client.force_login(organiser)
+    page = client.get(f"/backoffice/calls/{call.slug}/", {"search": "heat waves and elderly people"}).content.decode()
+    # The English dossier matches the words; its French twin comes through the model.
+    assert f'data-related-entry="{submitted["heat_fr"].reference}"' in page
+    assert f'data-related-entry="{submitted["heat_en"].reference}"' not in page

@@ -71,6 +71,7 @@ def _rows(data: dict) -> dict[str, Row]:
         # Organisers, and members who may open the dossier (never one in conflict with it).
         "api:application-similar": Row((label.application.pk,), {"get": {"organiser", "reviewer"}}),
         "api:catalogue-similar": Row((label.identifier,), {"get": EVERYONE}),
+        "api:catalogue-semantic-search": Row((), {"get": EVERYONE}),
         # Lists show each person their own (empty for most): open to every account.
         "api:applications": Row((), {"get": ACCOUNTS, "post": ACCOUNTS}),
         "api:application": Row((application.pk,), {"get": {"applicant"}, "patch": {"applicant"}}),

@@ -63,6 +63,7 @@ def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filters = form.filters()
     context = {
         "call": call,
         "form": form,
@@ -70,6 +71,13 @@ def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": application_counts(call=call),
         "result_count": page.paginator.count,
         "query": query.urlencode(),
+        # Later stages add to a search (dossiers close in meaning, in any language); see settings.
+        "search_panels": [
+            import_string(path)(request, call, filters.search, applications)
+            for path in settings.BACKOFFICE_SEARCH_PANELS
+        ]
+        if filters.search
+        else [],
     }
     return render(request, "backoffice/list.html", context)
 

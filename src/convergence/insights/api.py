@@ -117,3 +117,17 @@ class SimilarInCatalogueApi(APIView):
         if not any(item.entry["identifier"] == identifier for item in catalogue_items()):
             raise Http404
         return Response(SimilarOutput(triage.similar_in_catalogue(identifier), many=True).data)
+
+
+class SemanticSearchApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="words, in French or in English")],
+        responses=SimilarOutput(many=True),
+        summary="Labelled challenges close in meaning to a query, in any language (the ten closest)",
+        auth=[],
+    )
+    def get(self, request):
+        query = (request.query_params.get("q") or "")[:200]
+        return Response(SimilarOutput(triage.search(query, triage.public_labelled(), limit=10), many=True).data)

@@ -274,3 +274,21 @@ def embed_changed_texts() -> int:
     before = EmbeddingVector.objects.filter(model=model.name).count()
     vectors(texts, model)
     return EmbeddingVector.objects.filter(model=model.name).count() - before
+
+
+# A query is a few words against whole dossiers: similarities stay low, so results are ranked, not thresholded;
+# below this floor a match is noise (a query of nonsense words finds nothing).
+SEARCH_FLOOR = 0.15
+
+
+def search(
+    query: str, candidates: list[Challenge], *, exclude: set[str] = frozenset(), limit: int = 5
+) -> list[Similar]:
+    """The candidates closest in meaning to a query, in any language: what keyword search cannot find (a French
+    query for an English challenge, other words for the same thing). The query is never kept."""
+    shown = [candidate for candidate in candidates if candidate.reference not in exclude]
+    if not query.strip() or not shown:
+        return []
+    scores = similarity_to_text(query, [candidate.text for candidate in shown])
+    order = sorted(range(len(shown)), key=lambda index: (-scores[index], shown[index].reference))
+    return [Similar(shown[i], round(float(scores[i]), 3)) for i in order[:limit] if scores[i] >= SEARCH_FLOOR]

@@ -75,6 +75,12 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
                 (code, country_name(code), count)
                 for code, count in (countries if matching is everything else country_counts(matching))
             ],
+            # Later stages add to a search (results close in meaning, in any language); see settings.
+            "search_panels": [
+                import_string(path)(request, filters, matching) for path in settings.CATALOGUE_SEARCH_PANELS
+            ]
+            if filters.query
+            else [],
         },
     )
 
