@@ -85,6 +85,11 @@ CATALOGUE_PANELS = [
     "convergence.execution.panels.catalogue_results_panel",
     "convergence.insights.panels.similar_catalogue_panel",
 ]
+# How the assignment reads affinity from the texts, by the selection's choice (review/affinity.py).
+REVIEW_AFFINITY_MODELS = {
+    "tfidf": os.environ.get("REVIEW_AFFINITY_MODEL", "convergence.review.affinity.TfidfAffinity"),
+    "embeddings": "convergence.insights.similarity.EmbeddingAffinity",
+}
 # What later stages add to a catalogue search (challenges close in meaning to the query).
 CATALOGUE_SEARCH_PANELS = ["convergence.insights.panels.related_in_catalogue_panel"]
 BACKOFFICE_SEARCH_PANELS = ["convergence.insights.panels.related_in_call_panel"]

@@ -138,3 +138,11 @@ def similarity_to_text(text: str, texts: list[str], model: TextModel | None = No
         return vectors(texts, model) @ model.encode([text])[0]
     both = model.encode([text, *texts])
     return both[1:] @ both[0]
+
+
+class EmbeddingAffinity:
+    """The assignment's affinity read as meaning (review/affinity.py's model shape): how close each dossier's
+    text is to each member's expertise, keywords and publications, in any language; a cosine below 0 counts 0."""
+
+    def scores(self, dossier_texts: list[str], member_texts: list[str]) -> np.ndarray:
+        return np.clip(similarity(dossier_texts, member_texts), 0.0, 1.0)

@@ -20,7 +20,7 @@ from convergence.applications.models import Application
 from convergence.calls.models import Call
 
 from .conflicts import conflict_reasons
-from .models import AffinityOverride, CommitteeMember
+from .models import AffinityOverride, CommitteeMember, Selection
 from .selectors import committee, eligible_applications, latest_contents
 
 
@@ -41,8 +41,9 @@ class TfidfAffinity:
         return np.clip(similarity, 0.0, 1.0)
 
 
-def affinity_model() -> AffinityModel:
-    return import_string(getattr(settings, "REVIEW_AFFINITY_MODEL", "convergence.review.affinity.TfidfAffinity"))()
+def affinity_model(choice: str = "tfidf") -> AffinityModel:
+    """The model the selection chose (Selection.affinity_model), as settings.REVIEW_AFFINITY_MODELS names it."""
+    return import_string(settings.REVIEW_AFFINITY_MODELS[choice])()
 
 
 def dossier_text(content: dict) -> str:
@@ -73,7 +74,8 @@ def affinity_table(call: Call) -> AffinityTable:
     applications = eligible_applications(call)
     members = list(committee(call))
     contents = latest_contents([a.pk for a in applications])
-    scores = affinity_model().scores(
+    choice = Selection.objects.filter(call=call).values_list("affinity_model", flat=True).first() or "tfidf"
+    scores = affinity_model(choice).scores(
         [dossier_text(contents[a.pk]) for a in applications], [m.profile_text for m in members]
     )
     rows = {a.pk: i for i, a in enumerate(applications)}

@@ -7,7 +7,7 @@ from dsfr.forms import DsfrBaseForm
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 
-from .models import Decision, Review
+from .models import AffinitySource, Decision, Review
 
 ASSESSMENT_CHOICES = [("", "—"), ("met", _("Met")), ("partly", _("Partly met")), ("not_met", _("Not met"))]
 SCORE_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(5)]]
@@ -104,6 +104,13 @@ class ProfileForm(DsfrBaseForm):
     expertise = forms.CharField(label=_("Expertise"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     keywords = forms.CharField(label=_("Keywords"), max_length=500, required=False)
     languages = forms.CharField(label=_("Languages"), max_length=100, required=False)
+    publications = forms.CharField(
+        label=_("Titles of past publications (optional)"),
+        help_text=_("One per line: they help match you with dossiers, in French or in English."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
 
 
 class SettingsForm(DsfrBaseForm):
@@ -112,6 +119,13 @@ class SettingsForm(DsfrBaseForm):
     max_load = forms.IntegerField(label=_("Maximum dossiers per member"), min_value=1, max_value=10000)
     fairness_first = forms.BooleanField(
         label=_("Serve the worst-served dossier first, then the total affinity"), required=False
+    )
+    affinity_model = forms.ChoiceField(
+        label=_("Affinity read from the texts"),
+        choices=AffinitySource.choices,
+        widget=forms.RadioSelect,
+        required=False,  # kept as it is when not given
+        help_text=_("Either way, the organisers can change the affinity of any pair by hand."),
     )
 
     def clean(self):

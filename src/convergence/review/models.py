@@ -11,6 +11,11 @@ from convergence.calls.models import Call
 from convergence.core.models import Event
 
 
+class AffinitySource(models.TextChoices):
+    TFIDF = "tfidf", _("Shared spellings (TF-IDF over character n-grams)")
+    EMBEDDINGS = "embeddings", _("Meaning, across French and English (multilingual sentence embeddings)")
+
+
 class Selection(models.Model):
     """The selection round of a call: its settings and its two irreversible moments."""
 
@@ -19,6 +24,10 @@ class Selection(models.Model):
     min_load = models.PositiveSmallIntegerField(_("minimum dossiers per member"), default=0)
     max_load = models.PositiveSmallIntegerField(_("maximum dossiers per member"), default=20)
     fairness_first = models.BooleanField(_("serve the worst-served dossier first"), default=False)
+    # How affinity is read from the texts (settings.REVIEW_AFFINITY_MODELS): TF-IDF, or meaning across languages.
+    affinity_model = models.CharField(
+        _("affinity from the texts"), max_length=16, choices=AffinitySource.choices, default=AffinitySource.TFIDF
+    )
     reviews_locked_at = models.DateTimeField(_("reviews locked at"), null=True, blank=True)
     decisions_published_at = models.DateTimeField(_("decisions published at"), null=True, blank=True)
 
@@ -36,6 +45,7 @@ class CommitteeMember(models.Model):
     keywords = models.CharField(_("keywords"), max_length=500, blank=True)
     languages = models.CharField(_("languages"), max_length=100, blank=True, default="fr, en")
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    publications = models.TextField(_("titles of past publications"), blank=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
 
@@ -49,7 +59,7 @@ class CommitteeMember(models.Model):
 
     @property
     def profile_text(self) -> str:
-        return " ".join([self.expertise, self.keywords, self.user.expertise_keywords])
+        return " ".join([self.expertise, self.keywords, self.user.expertise_keywords, self.publications])
 
 
 class Conflict(models.Model):

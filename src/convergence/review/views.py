@@ -65,6 +65,7 @@ def member_profile(request: HttpRequest, slug: str) -> HttpResponse:
             "expertise": member.expertise,
             "keywords": member.keywords,
             "languages": member.languages,
+            "publications": member.publications,
         },
     )
     if request.method == "POST" and form.is_valid():

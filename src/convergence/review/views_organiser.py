@@ -48,6 +48,7 @@ def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "min_load": selection.min_load,
             "max_load": selection.max_load,
             "fairness_first": selection.fairness_first,
+            "affinity_model": selection.affinity_model,
         },
     )
     if settings_form.is_bound and settings_form.is_valid():

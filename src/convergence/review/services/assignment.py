@@ -14,7 +14,16 @@ from convergence.core.errors import ErrorCode
 from ..affinity import affinity_table
 from ..conflicts import member_is_conflicted
 from ..errors import AssignmentHasReview, NotEligible, ReviewsLocked, SelectionError
-from ..models import AffinityOverride, Assignment, CommitteeMember, Eligibility, Review, Selection, SelectionEvent
+from ..models import (
+    AffinityOverride,
+    AffinitySource,
+    Assignment,
+    CommitteeMember,
+    Eligibility,
+    Review,
+    Selection,
+    SelectionEvent,
+)
 from ..selectors import latest_content
 from ..solver import AssignmentProblem, solve_assignment, solve_fair_assignment
 from .selection import locked_selection
@@ -39,17 +48,40 @@ def affinity_set(*, member: CommitteeMember, application: Application, score: fl
 
 @transaction.atomic
 def selection_settings_update(
-    *, call: Call, user, reviewers_per_dossier: int, min_load: int, max_load: int, fairness_first: bool
+    *,
+    call: Call,
+    user,
+    reviewers_per_dossier: int,
+    min_load: int,
+    max_load: int,
+    fairness_first: bool,
+    affinity_model: str | None = None,
 ) -> Selection:
     selection = locked_selection(call)
+    affinity_model = affinity_model or selection.affinity_model
+    if affinity_model not in AffinitySource.values:
+        raise SelectionError(
+            _("Choose how affinity is read: %(choices)s.") % {"choices": ", ".join(AffinitySource.values)},
+            code=ErrorCode.INVALID_DATA,
+        )
     Selection.objects.filter(pk=selection.pk).update(
-        reviewers_per_dossier=reviewers_per_dossier, min_load=min_load, max_load=max_load, fairness_first=fairness_first
+        reviewers_per_dossier=reviewers_per_dossier,
+        min_load=min_load,
+        max_load=max_load,
+        fairness_first=fairness_first,
+        affinity_model=affinity_model,
     )
     SelectionEvent.record(
         SelectionEvent.Kind.SETTINGS_UPDATED,
         user,
         call=call,
-        details={"k": reviewers_per_dossier, "min_load": min_load, "max_load": max_load, "fairness": fairness_first},
+        details={
+            "k": reviewers_per_dossier,
+            "min_load": min_load,
+            "max_load": max_load,
+            "fairness": fairness_first,
+            "affinity": affinity_model,
+        },
     )
     selection.refresh_from_db()
     return selection

@@ -53,12 +53,23 @@ def committee_member_invite(
 
 @transaction.atomic
 def member_profile_update(
-    *, member: CommitteeMember, user, expertise: str, keywords: str, languages: str, organisation: str
+    *,
+    member: CommitteeMember,
+    user,
+    expertise: str,
+    keywords: str,
+    languages: str,
+    organisation: str,
+    publications: str = "",
 ) -> None:
     if member.user_id != user.pk:
         raise PermissionDenied
     CommitteeMember.objects.filter(pk=member.pk).update(
-        expertise=expertise, keywords=keywords, languages=languages, organisation=organisation
+        expertise=expertise,
+        keywords=keywords,
+        languages=languages,
+        organisation=organisation,
+        publications=publications,
     )
     SelectionEvent.record(SelectionEvent.Kind.MEMBER_PROFILE_UPDATED, user, call=member.call, member=member)
 
