@@ -203,3 +203,26 @@ def test_the_back_office_search_adds_dossiers_close_in_meaning(call, submitted, 
     # The English dossier matches the words; its French twin comes through the model.
     assert f'data-related-entry="{submitted["heat_fr"].reference}"' in page
     assert f'data-related-entry="{submitted["heat_en"].reference}"' not in page
+
+
+def test_the_map_of_the_call_has_its_table_chart_and_csv(call, submitted, organiser):
+    client = Client()
+    client.force_login(organiser)
+    page = client.get(f"/backoffice/calls/{call.slug}/triage/").content.decode()
+    assert f"/backoffice/calls/{call.slug}/insights/call_map.svg" in page
+    assert "Carte de l&#x27;appel" in page and submitted["training"].reference in page  # the table, its alternative
+    svg = client.get(f"/backoffice/calls/{call.slug}/insights/call_map.svg")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    rows = client.get(f"/backoffice/calls/{call.slug}/insights/call_map.csv").content.decode().splitlines()
+    assert len(rows) == 4 and rows[0].lstrip("\ufeff").startswith("Dossier,")
+    # The two texts of the same challenge sit together on the map, the third away from them.
+    table = triage.call_map(call)
+    points = {row[0]: (row[3], row[4]) for row in table.rows}
+
+    def distance(a, b):
+        return ((points[a][0] - points[b][0]) ** 2 + (points[a][1] - points[b][1]) ** 2) ** 0.5
+
+    fr, en, other = (submitted[key].reference for key in ("heat_fr", "heat_en", "training"))
+    assert distance(fr, en) < distance(fr, other)
+    client.force_login(submitted["heat_fr"].owner)
+    assert client.get(f"/backoffice/calls/{call.slug}/insights/call_map.svg").status_code == 403

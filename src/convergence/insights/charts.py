@@ -49,6 +49,25 @@ def bar_chart(rows: list[tuple[str, int]], *, xlabel: str) -> Figure:
     return figure
 
 
+def scatter_chart(points: list[tuple[float, float, str]], *, legend_title: str) -> Figure:
+    """Points coloured by group (at most 8 colours; the rest share grey), with a legend; no axes to read: only
+    the distances mean something."""
+    figure = _figure(height=4.6)
+    axes = figure.add_subplot()
+    groups = list(dict.fromkeys(group for _x, _y, group in points))
+    for index, group in enumerate(groups):
+        xs = [x for x, _y, g in points if g == group]
+        ys = [y for _x, y, g in points if g == group]
+        colour = PALETTE[index] if index < len(PALETTE) else GREY
+        axes.scatter(xs, ys, s=28, color=colour, label=f"{group} ({len(xs)})", alpha=0.85, edgecolors="white")
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for side in ("top", "right", "bottom", "left"):
+        axes.spines[side].set_visible(False)
+    axes.legend(title=legend_title, fontsize=8, title_fontsize=9, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return figure
+
+
 def timeline_chart(
     series: list[tuple[str, list[tuple[date, int]]]],
     *,

@@ -54,6 +54,10 @@ def call_tables(
         tables.append(selectors.reviews_per_dossier(call))
     if wanted("disagreements"):
         tables.append(selectors.disagreements(call))
+    if keys is not None and "call_map" in keys:  # asked for by name only: the dashboard does not show it
+        from .triage import call_map
+
+        tables.append(call_map(call))
     return {table.key: table for table in tables if keys is None or table.key in keys}
 
 
@@ -86,6 +90,10 @@ def _map(call: Call, table: Table) -> Figure:
     return charts.world_map({row[0]: row[4] for row in table.rows}, label=_("Carriers and partners"))
 
 
+def _scatter(call: Call, table: Table) -> Figure:
+    return charts.scatter_chart([(row[3], row[4], row[2]) for row in table.rows], legend_title=_("First theme"))
+
+
 def _spreads(call: Call, table: Table) -> Figure:
     return charts.spread_chart(selectors.score_spreads(call), xlabel=_("Review score (0–4); red mark: mean"))
 
@@ -105,6 +113,14 @@ CHARTS: dict[str, ChartSpec] = {
     ),
     "missing": ChartSpec("missing", _bars, gettext_lazy("Sections most often missing in the drafts at risk.")),
     "scores": ChartSpec("committee", _spreads, gettext_lazy("Each member's review scores, with their mean.")),
+    "call_map": ChartSpec(
+        "call_map",
+        _scatter,
+        gettext_lazy(
+            "Map of the call: each point is a submitted dossier, placed so that dossiers whose texts are close in "
+            "meaning are close; its colour is its first theme."
+        ),
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from convergence.applications.models import Application
 from convergence.calls.i18n import localize
@@ -17,6 +18,7 @@ from convergence.labels.selectors import catalogue_items
 from convergence.review.selectors import latest_contents
 
 from .models import EmbeddingVector
+from .selectors import Table
 from .similarity import similarity, similarity_to_text, text_model, vectors
 
 
@@ -292,3 +294,30 @@ def search(
     scores = similarity_to_text(query, [candidate.text for candidate in shown])
     order = sorted(range(len(shown)), key=lambda index: (-scores[index], shown[index].reference))
     return [Similar(shown[i], round(float(scores[i]), 3)) for i in order[:limit] if scores[i] >= SEARCH_FLOOR]
+
+
+def call_map(call: Call) -> Table:
+    """The submitted dossiers projected on the plane (PCA of their text vectors): close points, close texts. A
+    table first (its text alternative and CSV), drawn as a scatter coloured by first theme."""
+    from sklearn.decomposition import PCA
+
+    dossiers = call_dossiers(call)
+    names = {theme.code: localize(theme.name) for theme in call.themes.all()}
+    title = _("Map of the call")
+    columns = [_("Dossier"), _("Title"), _("First theme"), "x", "y"]
+    if len(dossiers) < 3:
+        return Table("call_map", title, columns, [])
+    model = text_model()
+    points = vectors([d.text for d in dossiers], model)
+    plane = PCA(n_components=2, random_state=0).fit_transform(points)
+    rows = [
+        (
+            d.reference,
+            d.title,
+            names.get(d.themes[0], d.themes[0]) if d.themes else "—",
+            round(float(x), 3),
+            round(float(y), 3),
+        )
+        for d, (x, y) in zip(dossiers, plane, strict=True)
+    ]
+    return Table("call_map", title, columns, rows)

@@ -56,6 +56,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                 reverse("insights:csv", args=[slug, spec.table]),
             )
             for key, spec in CHARTS.items()
+            if spec.table in tables
         },
         "at_risk": at_risk,
         "unreminded": sum(1 for draft in at_risk if draft.reminded_at is None),
@@ -181,6 +182,13 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
             "differing": sum(row.differs for row in suggestions),
             "total": len(suggestions),
             "only_differing": only_differing,
+            "call_map": _figure(
+                triage_selectors.call_map(call),
+                CHARTS["call_map"].description,
+                reverse("insights:chart", args=[slug, "call_map", "svg"]),
+                reverse("insights:chart", args=[slug, "call_map", "png"]),
+                reverse("insights:csv", args=[slug, "call_map"]),
+            ),
         },
     )
 
