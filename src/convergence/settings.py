@@ -90,6 +90,8 @@ REVIEW_AFFINITY_MODELS = {
     "tfidf": os.environ.get("REVIEW_AFFINITY_MODEL", "convergence.review.affinity.TfidfAffinity"),
     "embeddings": "convergence.insights.similarity.EmbeddingAffinity",
 }
+# What later stages add to the committee's meeting page (probable duplicates among the dossiers).
+MEETING_PANELS = ["convergence.insights.panels.meeting_duplicates_panel"]
 # What later stages add to a catalogue search (challenges close in meaning to the query).
 CATALOGUE_SEARCH_PANELS = ["convergence.insights.panels.related_in_catalogue_panel"]
 BACKOFFICE_SEARCH_PANELS = ["convergence.insights.panels.related_in_call_panel"]

@@ -226,3 +226,15 @@ def test_the_map_of_the_call_has_its_table_chart_and_csv(call, submitted, organi
     assert distance(fr, en) < distance(fr, other)
     client.force_login(submitted["heat_fr"].owner)
     assert client.get(f"/backoffice/calls/{call.slug}/insights/call_map.svg").status_code == 403
+
+
+def test_the_meeting_page_lists_the_probable_duplicates(call, submitted, organiser):
+    client = Client()
+    client.force_login(organiser)
+    fragment = f"/backoffice/calls/{call.slug}/triage/duplicates/"
+    assert f'hx-get="{fragment}"' in client.get(f"/selection/{call.slug}/meeting/").content.decode()
+    listed = client.get(fragment).content.decode()
+    heat_fr, heat_en = submitted["heat_fr"], submitted["heat_en"]
+    assert f"?dossier={heat_fr.pk}#panel" in listed and f"?dossier={heat_en.pk}#panel" in listed
+    client.force_login(heat_fr.owner)
+    assert client.get(fragment).status_code == 403

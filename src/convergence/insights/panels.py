@@ -56,3 +56,9 @@ def related_in_call_panel(request, call, query: str, matching) -> str:
     return render_to_string(
         "insights/_related_dossiers_panel.html", {"related": related, "query": query}, request=request
     )
+
+
+def meeting_duplicates_panel(request, call) -> str:
+    """On the committee's meeting page: the probable duplicates, loaded after the page (they compare the whole
+    call) from an address for organisers only."""
+    return render_to_string("insights/_meeting_duplicates_panel.html", {"call": call}, request=request)

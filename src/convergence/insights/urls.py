@@ -14,6 +14,7 @@ urlpatterns = [
     path("backoffice/calls/<slug:slug>/insights/remind-drafts/", views.remind_drafts, name="remind_drafts"),
     path("backoffice/calls/<slug:slug>/insights/remind-reviewers/", views.remind_reviewers, name="remind_reviewers"),
     path("backoffice/calls/<slug:slug>/triage/", views.triage, name="triage"),
+    path("backoffice/calls/<slug:slug>/triage/duplicates/", views.duplicates_fragment, name="duplicates_fragment"),
     path("insights/dossiers/<int:pk>/similar/", views.similar_to_dossier, name="similar_dossier"),
     path(
         "insights/dossiers/<int:pk>/theme-suggestions/",

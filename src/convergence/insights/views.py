@@ -231,3 +231,14 @@ def theme_suggestions_for_applicant(request: HttpRequest, pk: int) -> HttpRespon
         "insights/_theme_suggestions.html",
         {"suggestions": suggestions[:2], "too_short": len(text) < MIN_SUGGESTION_TEXT},
     )
+
+
+@require_GET
+def duplicates_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The probable duplicates of a call, as the meeting page shows them: each dossier opens its meeting row."""
+    call = access_call_for_organiser(user=request.user, slug=slug)
+    return render(
+        request,
+        "insights/_meeting_duplicates.html",
+        {"call": call, "duplicates": triage_selectors.near_duplicates(call)[:TRIAGE_PAIRS_SHOWN]},
+    )

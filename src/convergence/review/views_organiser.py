@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -230,6 +232,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
         },
         "progress": review_progress(call),
         "decision_form": DecisionForm(),
+        "panels": [import_string(path)(request, call) for path in settings.MEETING_PANELS],
     }
     return render(request, "review/meeting.html", context)
 

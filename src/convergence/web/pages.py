@@ -141,6 +141,7 @@ NOT_PAGES = {
     "competitions:leaderboard_csv": "CSV",
     "insights:csv": "CSV",
     "insights:similar_dossier": "HTMX fragment (a dossier's similar challenges)",
+    "insights:duplicates_fragment": "HTMX fragment (the probable duplicates, on the committee's meeting page)",
     "insights:theme_suggestions": "HTMX fragment (the themes an applicant's text suggests)",
     "insights:chart": "SVG / PNG",
     "insights:remind_drafts": "POST",
