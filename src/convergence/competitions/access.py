@@ -50,6 +50,16 @@ def require_host(user, competition: Competition) -> None:
         raise PermissionDenied
 
 
+def access_phase_for_host(*, user, slug: str, code: str) -> Phase:
+    """A phase of a competition the user hosts: who first (403), then which phase (404)."""
+    competition = competition_by_slug(slug)
+    require_host(user, competition)
+    phase = Phase.objects.select_related("competition").filter(competition=competition, code=code).first()
+    if phase is None:
+        raise Http404
+    return phase
+
+
 def participant_of(user, competition: Competition) -> Participant | None:
     if not user.is_authenticated:
         return None

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from . import services
 from .access import (
+    access_phase_for_host,
     access_submission,
     competition_by_slug,
     hostable_applications,
@@ -298,9 +299,7 @@ class ScoringProgramApi(APIView):
 
     @extend_schema(request={"multipart/form-data": ScoringProgramInput}, responses={200: PhaseOutput})
     def put(self, request, slug: str, phase: str):
-        competition = competition_by_slug(slug)
-        require_host(request.user, competition)  # who, before what they sent
-        phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+        phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)  # who, before what they sent
         serializer = ScoringProgramInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -343,18 +342,13 @@ class ColumnsSerializer(serializers.Serializer):
 class ColumnsApi(APIView):
     """The columns of a program's leaderboard (Codabench's `leaderboards[].columns`), for its host."""
 
-    def _phase(self, request, slug: str, phase: str) -> Phase:
-        competition = competition_by_slug(slug)
-        require_host(request.user, competition)
-        return get_object_or_404(Phase, competition=competition, code=phase)
-
     @extend_schema(responses=ColumnsSerializer)
     def get(self, request, slug: str, phase: str):
-        return Response(ColumnsSerializer(self._phase(request, slug, phase)).data)
+        return Response(ColumnsSerializer(access_phase_for_host(user=request.user, slug=slug, code=phase)).data)
 
     @extend_schema(request=ColumnsSerializer, responses=ColumnsSerializer)
     def put(self, request, slug: str, phase: str):
-        phase_obj = self._phase(request, slug, phase)
+        phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
         serializer = ColumnsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         updated = services.phase_columns_set(
@@ -385,18 +379,14 @@ class SolutionsApi(APIView):
 
     parser_classes = [MultiPartParser]
 
-    def _phase(self, request, slug: str, phase: str) -> Phase:
-        competition = competition_by_slug(slug)
-        require_host(request.user, competition)
-        return get_object_or_404(Phase, competition=competition, code=phase)
-
     @extend_schema(responses=SolutionOutput(many=True))
     def get(self, request, slug: str, phase: str):
-        return Response(SolutionOutput(self._phase(request, slug, phase).solutions.all(), many=True).data)
+        phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
+        return Response(SolutionOutput(phase_obj.solutions.all(), many=True).data)
 
     @extend_schema(request={"multipart/form-data": SolutionInput}, responses={201: SolutionOutput})
     def post(self, request, slug: str, phase: str):
-        phase_obj = self._phase(request, slug, phase)
+        phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
         serializer = SolutionInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         solution = services.solution_add(

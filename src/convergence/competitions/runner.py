@@ -13,7 +13,7 @@ from django.utils.translation import override
 from .columns import phase_columns, with_computed
 from .metrics import REGISTRY
 from .models import CompetitionEvent, Solution, Submission
-from .programs import ProgramFailed, ProgramInvalid, run_program
+from .programs import ProgramFailed, ProgramInvalid, ProgramOutcome, run_program
 from .sandbox import default_limits
 from .scoring import SubmissionInvalid, load_ground_truth, score_predictions
 from .services import leaderboard_changed
@@ -73,16 +73,7 @@ def _score_with_program(submission: Submission, language: str) -> str:
     phase = submission.phase
     try:
         with override(language):
-            outcome = run_program(
-                program=_contents(phase.scoring_program) or b"",
-                reference=_contents(phase.reference_data),
-                results=_contents(submission.file) or b"",
-                results_name=submission.file.name or "predictions",
-                limits=default_limits(phase.time_limit_seconds),
-                ingestion=_contents(phase.ingestion_program) if phase.takes_code else None,
-                input_data=_contents(phase.input_data) if phase.takes_code else None,
-            )
-            scores = with_computed(phase_columns(phase), outcome.scores)
+            outcome, scores = _run_phase_programs(phase, submission.file, "predictions")
             ranked = phase.ranked_key
             score = scores.get(ranked) if ranked else next(iter(scores.values()))
             if score is None:
@@ -136,16 +127,7 @@ def solution_check(solution_id: int) -> str:
         try:
             if not phase.uses_program:
                 raise ProgramInvalid(_("The phase has no scoring program to run the solution with."))
-            outcome = run_program(
-                program=_contents(phase.scoring_program) or b"",
-                reference=_contents(phase.reference_data),
-                results=_contents(solution.file) or b"",
-                results_name=solution.file.name or "solution",
-                limits=default_limits(phase.time_limit_seconds),
-                ingestion=_contents(phase.ingestion_program) if phase.takes_code else None,
-                input_data=_contents(phase.input_data) if phase.takes_code else None,
-            )
-            scores = with_computed(phase_columns(phase), outcome.scores)
+            outcome, scores = _run_phase_programs(phase, solution.file, "solution")
             fields.update(scores=scores, log=outcome.log, ingestion_log=outcome.ingestion_log)
             ranked = phase.ranked_key
             if ranked and ranked not in scores:
@@ -173,6 +155,21 @@ def solution_check(solution_id: int) -> str:
             details={"phase": phase.code, "solution": solution.name, "status": status},
         )
     return str(status)
+
+
+def _run_phase_programs(phase, results, default_name: str) -> tuple[ProgramOutcome, dict[str, float]]:
+    """The phase's programs (ingestion if it takes code, then scoring) run in the sandbox on stored results, a
+    submission's or an example solution's; with the scores the platform computes from the program's."""
+    outcome = run_program(
+        program=_contents(phase.scoring_program) or b"",
+        reference=_contents(phase.reference_data),
+        results=_contents(results) or b"",
+        results_name=results.name or default_name,
+        limits=default_limits(phase.time_limit_seconds),
+        ingestion=_contents(phase.ingestion_program) if phase.takes_code else None,
+        input_data=_contents(phase.input_data) if phase.takes_code else None,
+    )
+    return outcome, with_computed(phase_columns(phase), outcome.scores)
 
 
 def _contents(stored) -> bytes | None:

@@ -13,7 +13,7 @@ from convergence.core.errors import DomainError
 from convergence.web.feedback import attempt
 
 from . import services
-from .access import competition_by_slug, hostable_applications, may_host, require_host
+from .access import access_phase_for_host, competition_by_slug, hostable_applications, may_host, require_host
 from .bundle import competition_from_bundle, competition_to_bundle
 from .forms import (
     BundleForm,
@@ -27,7 +27,7 @@ from .forms import (
     ProgramForm,
     SolutionForm,
 )
-from .models import Participant, Phase, Submission
+from .models import Participant, Submission
 from .selectors import activity
 
 
@@ -147,9 +147,7 @@ def competition_host(request, slug: str):
 @login_required
 @require_POST
 def ground_truth_upload(request, slug: str, phase: str):
-    competition = competition_by_slug(slug)
-    require_host(request.user, competition)
-    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
     upload = request.FILES.get("truth-file")
     if upload is None:
         messages.error(request, _("Choose the ground-truth CSV file."))
@@ -165,9 +163,7 @@ def ground_truth_upload(request, slug: str, phase: str):
 @login_required
 @require_POST
 def scoring_program_upload(request, slug: str, phase: str):
-    competition = competition_by_slug(slug)
-    require_host(request.user, competition)
-    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
     form = ProgramForm(request.POST, request.FILES, prefix=f"program-{phase_obj.code}")
     if not form.is_valid():
         messages.error(request, _("Choose the scoring program (a zip)."))
@@ -195,9 +191,7 @@ def scoring_program_upload(request, slug: str, phase: str):
 @login_required
 @require_POST
 def columns_set(request, slug: str, phase: str):
-    competition = competition_by_slug(slug)
-    require_host(request.user, competition)
-    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
     formset = ColumnFormSet(request.POST, prefix=f"columns-{phase_obj.code}")
     if not formset.is_valid():
         messages.error(request, _("Check the columns: the decimals are a whole number from 0 to 10."))
@@ -215,9 +209,7 @@ def columns_set(request, slug: str, phase: str):
 @login_required
 @require_POST
 def solution_add(request, slug: str, phase: str):
-    competition = competition_by_slug(slug)
-    require_host(request.user, competition)
-    phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
+    phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
     if "check" in request.POST:
         attempt(
             request,

@@ -284,7 +284,7 @@ SEARCH_FLOOR = 0.15
 
 
 def search(
-    query: str, candidates: list[Challenge], *, exclude: set[str] = frozenset(), limit: int = 5
+    query: str, candidates: list[Challenge], *, exclude: frozenset[str] | set[str] = frozenset(), limit: int = 5
 ) -> list[Similar]:
     """The candidates closest in meaning to a query, in any language: what keyword search cannot find (a French
     query for an English challenge, other words for the same thing). The query is never kept."""
