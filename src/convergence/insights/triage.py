@@ -114,12 +114,14 @@ class DuplicatePair:
         return self.second.kind == "label"
 
 
-def near_duplicates(call: Call, *, threshold: float | None = None) -> list[DuplicatePair]:
+def near_duplicates(
+    call: Call, *, threshold: float | None = None, dossiers: list[Challenge] | None = None
+) -> list[DuplicatePair]:
     """Pairs of submitted dossiers of the call, and of a dossier and a challenge labelled in another edition,
     whose texts are at least `threshold` alike (TRIAGE_DUPLICATE_THRESHOLD), closest first: the same challenge
     from two carriers, translated, or submitted again."""
     threshold = settings.TRIAGE_DUPLICATE_THRESHOLD if threshold is None else threshold
-    dossiers = call_dossiers(call)
+    dossiers = call_dossiers(call) if dossiers is None else dossiers
     past = labelled(exclude_call=call)
     others = dossiers + past
     scores = similarity([d.text for d in dossiers], [o.text for o in others])
@@ -241,11 +243,11 @@ class ThemeReview:
         return bool(self.suggestions) and self.suggestions[0].code not in self.declared
 
 
-def theme_review(call: Call) -> list[ThemeReview]:
+def theme_review(call: Call, *, dossiers: list[Challenge] | None = None) -> list[ThemeReview]:
     """Every submitted dossier of the call with its theme suggestions, examples taken from the challenges labelled
     in other editions: one batch of comparisons for the whole call."""
     themes = list(call.themes.all())
-    dossiers = call_dossiers(call)
+    dossiers = call_dossiers(call) if dossiers is None else dossiers
     if not themes or not dossiers:
         return []
     examples = labelled(exclude_call=call)
@@ -296,12 +298,12 @@ def search(
     return [Similar(shown[i], round(float(scores[i]), 3)) for i in order[:limit] if scores[i] >= SEARCH_FLOOR]
 
 
-def call_map(call: Call) -> Table:
+def call_map(call: Call, *, dossiers: list[Challenge] | None = None) -> Table:
     """The submitted dossiers projected on the plane (PCA of their text vectors): close points, close texts. A
     table first (its text alternative and CSV), drawn as a scatter coloured by first theme."""
     from sklearn.decomposition import PCA
 
-    dossiers = call_dossiers(call)
+    dossiers = call_dossiers(call) if dossiers is None else dossiers
     names = {theme.code: localize(theme.name) for theme in call.themes.all()}
     title = _("Map of the call")
     columns = [_("Dossier"), _("Title"), _("First theme"), "x", "y"]

@@ -167,8 +167,9 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisers' triage of a call: probable duplicates, themes the text suggests otherwise."""
     call = access_call_for_organiser(user=request.user, slug=slug)
     only_differing = request.GET.get("themes") != "all"
-    suggestions = triage_selectors.theme_review(call)
-    duplicates = triage_selectors.near_duplicates(call)
+    dossiers = triage_selectors.call_dossiers(call)  # read once for the three sections
+    suggestions = triage_selectors.theme_review(call, dossiers=dossiers)
+    duplicates = triage_selectors.near_duplicates(call, dossiers=dossiers)
     rows = [row for row in suggestions if row.differs] if only_differing else suggestions
     return render(
         request,
@@ -183,7 +184,7 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
             "total": len(suggestions),
             "only_differing": only_differing,
             "call_map": _figure(
-                triage_selectors.call_map(call),
+                triage_selectors.call_map(call, dossiers=dossiers),
                 CHARTS["call_map"].description,
                 reverse("insights:chart", args=[slug, "call_map", "svg"]),
                 reverse("insights:chart", args=[slug, "call_map", "png"]),
