@@ -1,10 +1,12 @@
-"""schemathesis generates requests from the OpenAPI schema; no request may get a 5xx."""
+"""schemathesis generates requests from the OpenAPI schema, as an anonymous visitor, an applicant, a committee
+member and an organiser; every answer must be what the schema says (status, media type, body), valid requests
+accepted, invalid ones refused, and never a 5xx."""
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import positive_data_acceptance
 
 from convergence.wsgi import application as wsgi_application
 
@@ -46,21 +48,40 @@ def organiser_token(token, call, organiser, applicant):
     return Token.objects.create(user=organiser).key
 
 
-def call_with(case, token):
-    if case.path != "/api/v1/auth/token/":
-        case.headers = {**(case.headers or {}), "Authorization": f"Token {token}"}
-    case.call_and_validate(checks=[not_a_server_error])
+ROLES = ["anonymous", "applicant", "reviewer", "organiser"]
+FILE_FORMATS = {
+    ("POST", "/api/v1/competitions/import/"),
+    ("POST", "/api/v1/applications/{id}/attachments/"),
+    ("PUT", "/api/v1/competitions/{slug}/logo/"),
+    ("PUT", "/api/v1/competitions/{slug}/phases/{phase}/scoring-program/"),
+    ("POST", "/api/v1/competitions/{slug}/phases/{phase}/submissions/"),
+    ("PUT", "/api/v1/labels/{identifier}/reports/{milestone}/"),
+}
+
+
+@pytest.fixture
+def tokens(token, organiser_token, call, reviewer):
+    """A token for each role; the reviewer is a member of the call's committee."""
+    from convergence.review import services
+
+    services.committee_member_invite(call=call, email=reviewer.email, invited_by=call.applications.first().owner)
+    return {
+        "anonymous": None,
+        "applicant": token,
+        "reviewer": Token.objects.create(user=reviewer).key,
+        "organiser": organiser_token,
+    }
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
-def test_api_never_answers_5xx(case, token):
-    call_with(case, token)
-
-
-@schema.include(path_regex="^/api/v1/(selection|committee)/").parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@pytest.mark.django_db
-def test_selection_api_never_answers_5xx_to_an_organiser(case, organiser_token):
-    call_with(case, organiser_token)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_keeps_its_published_contract(case, role, tokens):
+    """Every check of schemathesis (status codes, content types, response schemas, valid requests accepted and
+    invalid ones refused), as each role."""
+    headers = {"Authorization": f"Token {tokens[role]}"} if tokens[role] and case.path != "/api/v1/auth/token/" else {}
+    # A file whose format the platform reads (a zip, a PDF, an image) cannot be described in OpenAPI beyond
+    # "binary": random bytes are valid by the schema and rightly refused (400, the reason given).
+    excluded = [positive_data_acceptance] if (case.method, case.path) in FILE_FORMATS else []
+    case.call_and_validate(headers=headers, excluded_checks=excluded)

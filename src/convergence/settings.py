@@ -346,6 +346,10 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "convergence.applications.models.Application.Status",
         "ReviewStatusEnum": "convergence.review.models.Review.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "convergence.web.api_schema.add_refusals",
+    ],
 }
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))

@@ -41,7 +41,7 @@ COMPLETE = {
 
 def test_token_requires_the_right_password(api_client, applicant):
     response = api_client.post("/api/v1/auth/token/", {"email": applicant.email, "password": "wrong"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert response.json()["code"] == "invalid_credentials"
 
 
@@ -94,7 +94,7 @@ def test_update_without_version_is_a_field_error(token_client, call):
     pk = token_client.post(URL, {"call": call.slug}, format="json").json()["id"]
     response = token_client.patch(f"{URL}{pk}/", {"title": "a"}, format="json")
     assert response.status_code == 400
-    assert "version" in response.json()
+    assert "version" in response.json()["errors"] and response.json()["code"] == "invalid"
 
 
 @pytest.mark.parametrize(
@@ -112,9 +112,10 @@ def test_update_without_version_is_a_field_error(token_client, call):
 )
 def test_bad_input_gets_a_field_error_not_a_500(token_client, call, payload, field):
     response = token_client.post(URL, {"call": call.slug, **payload}, format="json")
-    assert response.status_code == 400, response.content
+    # A call that does not exist is not found (as its address would be); the other mistakes are invalid input.
+    assert response.status_code == (404 if field == "call" else 400), response.content
     body = response.json()
-    assert field in body or field in body.get("errors", {})
+    assert field in body["errors"] and body["code"] in ("invalid", "not_found")
     assert not Application.objects.exists()
 
 

@@ -36,7 +36,8 @@ class ObtainTokenApi(APIView):
         if user is None or not user.is_active:
             return Response(
                 {"detail": str(_("Unknown email or wrong password.")), "code": "invalid_credentials"},
-                status=status.HTTP_400_BAD_REQUEST,
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": "Token"},
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

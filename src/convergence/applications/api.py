@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import pycountry
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +30,11 @@ from .receipts import receipt_response
 from .rules import country_is_known
 from .selectors import applications_of_owner
 
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 
+
+# The schema lists the codes (either case), so that a client knows which it may send.
+@extend_schema_field({"type": "string", "enum": COUNTRY_CODES + [code.lower() for code in COUNTRY_CODES]})
 class CountryField(serializers.CharField):
     """An ISO 3166 alpha-2 code, stored upper-case whatever the case sent ("fr" becomes "FR")."""
 
@@ -36,6 +47,11 @@ class CountryField(serializers.CharField):
         if value and not country_is_known(value):
             raise serializers.ValidationError(_("Unknown country code (ISO 3166 alpha-2 expected, e.g. FR)."))
         return value
+
+
+@extend_schema_field({"type": "string", "enum": ["", *COUNTRY_CODES, *(code.lower() for code in COUNTRY_CODES)]})
+class OptionalCountryField(CountryField):
+    """A country code, or empty (not given yet)."""
 
 
 class PartnerSerializer(serializers.Serializer):
@@ -69,7 +85,7 @@ class ApplicationFieldsInput(serializers.Serializer):
     expected_results = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     carrier_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
     carrier_type = serializers.ChoiceField(choices=OrganisationType.choices, allow_blank=True, required=False)
-    carrier_country = CountryField(allow_blank=True, required=False)
+    carrier_country = OptionalCountryField(allow_blank=True, required=False)
     contact_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
     contact_email = serializers.EmailField(allow_blank=True, required=False)
     contact_phone = serializers.CharField(max_length=40, allow_blank=True, required=False)
@@ -205,6 +221,8 @@ def _output(application: Application) -> dict:
 
 
 class ApplicationListApi(APIView):
+    parser_classes = [JSONParser]  # a dossier holds lists of objects (partners, claims): JSON only
+
     @extend_schema(responses=ApplicationOutput(many=True), summary="Your dossiers")
     def get(self, request):
         applications = applications_of_owner(user=request.user).prefetch_related(
@@ -217,14 +235,19 @@ class ApplicationListApi(APIView):
         payload = ApplicationCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         call = Call.objects.filter(slug=payload.validated_data["call"], is_published=True).first()
-        if call is None:
-            raise InvalidApplicationData(field_errors={"call": [_("Unknown call.")]})
+        if call is None:  # the call the body names does not exist: not found, as an unknown address
+            return Response(
+                {"detail": _("Unknown call."), "code": "not_found", "errors": {"call": [_("Unknown call.")]}},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         changes = changes_from_input(call, payload.validated_data)
         application = services.application_create(call=call, user=request.user, changes=changes)
         return Response(_output(application), status=status.HTTP_201_CREATED)
 
 
 class ApplicationDetailApi(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(responses=ApplicationOutput, summary="One of your dossiers")
     def get(self, request, pk: int):
         application = access_application_for_owner(user=request.user, application_id=pk)

@@ -180,7 +180,7 @@ class MyTeamApi(APIView):
     def get(self, request, slug: str):
         participant = participant_of(request.user, competition_by_slug(slug))
         if participant is None or participant.team is None:
-            return Response({"detail": _("You are not in a team.")}, status=404)
+            return Response({"detail": _("You are not in a team."), "code": "not_found"}, status=404)
         return Response(TeamOutput(participant.team).data)
 
     @extend_schema(request=TeamInput, responses={200: TeamOutput, 204: None})
@@ -272,7 +272,10 @@ class LeaderboardApi(APIView):
         phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
         private = request.query_params.get("private") in ("1", "true")
         if private and not private_scores_visible(request.user, phase_obj):
-            return Response({"detail": _("The private leaderboard is revealed when the phase ends.")}, status=403)
+            return Response(
+                {"detail": _("The private leaderboard is revealed when the phase ends."), "code": "not_allowed"},
+                status=403,
+            )
         table = board(phase_obj, private=private, host=is_host(request.user, competition))
         lines = [line for line, _cells in table.rows]
         keys = [column.key for column in table.others]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -129,5 +131,7 @@ class SemanticSearchApi(APIView):
         auth=[],
     )
     def get(self, request):
-        query = (request.query_params.get("q") or "")[:200]
+        if "q" not in request.query_params:
+            raise ValidationError({"q": [_("Give the words to search for.")]})
+        query = request.query_params["q"].strip()[:200]  # empty: nothing to search, no result
         return Response(SimilarOutput(triage.search(query, triage.public_labelled(), limit=10), many=True).data)

@@ -208,5 +208,5 @@ class CatalogueEntryApi(APIView):
     def get(self, request, identifier: str):
         verification = label_verification(identifier)
         if verification.status != "valid" or verification.label is None:
-            return Response({"detail": _("Not found.")}, status=404)
+            return Response({"detail": _("Not found."), "code": "not_found"}, status=404)
         return Response(CatalogueEntryOutput(public_entry(verification.label)).data)

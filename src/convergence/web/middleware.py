@@ -3,7 +3,7 @@ request carries one. Form fields and API bodies are already checked field by fie
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -13,5 +13,8 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            return HttpResponseBadRequest(_("The address contains a NUL character."), content_type="text/plain")
+            message = _("The address contains a NUL character.")
+            if request.path.startswith("/api/"):  # the API's refusals have one shape (web/api_errors.py)
+                return JsonResponse({"detail": message, "code": "invalid"}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)
