@@ -31,17 +31,37 @@ WRITE_REFUSALS = {
     "415": "The body's media type is not one this operation reads.",
 }
 WRITES = {"post", "put", "patch", "delete"}
+# No text the platform stores may hold a NUL character (PostgreSQL refuses it): the schema says so.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _without_nul(schema: dict) -> None:
+    if schema.get("type") == "string" and not ({"enum", "pattern", "format"} & set(schema)):
+        schema["pattern"] = NO_NUL
+    for child in schema.get("properties", {}).values():
+        _without_nul(child)
+    if isinstance(schema.get("items"), dict):
+        _without_nul(schema["items"])
 
 
 def add_refusals(result, generator, request, public):
-    """drf-spectacular postprocessing hook: the Error component and the refusals of every operation."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+    """drf-spectacular postprocessing hook: the Error component and the refusals of every operation; text
+    inputs (query parameters, request bodies) declared without NUL characters."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request"):  # the input side of a split component
+            _without_nul(schema)
+    schemas["Error"] = ERROR
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict):
+                    _without_nul(parameter["schema"])
             refusals = {**REFUSALS, **(WRITE_REFUSALS if method in WRITES else {})}
             for status, description in refusals.items():
-                operation["responses"].setdefault(status, {"description": description, "content": reference})
+                response = operation["responses"].setdefault(status, {"description": description})
+                response.setdefault("content", reference)  # a refusal an operation describes keeps the one shape
     return result
