@@ -63,6 +63,21 @@ def reviewer(db):
 
 
 @pytest.fixture
+def keep_test_connection():
+    """For tests calling the WSGI application directly (schemathesis, a generated client): it would close the
+    test's database connection after each request, as Django does between real requests; Django's own test
+    client disconnects these signals too."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

@@ -53,19 +53,6 @@ def client_package(tmp_path_factory):
     sys.path.remove(str(folder))
 
 
-@pytest.fixture
-def keep_test_connection():
-    # The WSGI application closes the test's connection after each request, as Django does between real ones.
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 def test_a_generated_client_runs_the_applicants_journey(client_package, call, applicant, keep_test_connection):
     from convergence_client import AuthenticatedClient, Client
     from convergence_client.api.v1 import (

@@ -14,20 +14,6 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_application)
 
 
 @pytest.fixture
-def keep_test_connection():
-    # Calling the WSGI app directly would close the test's database connection after each request,
-    # as Django does between real requests; Django's own test client disconnects this signal too.
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def token(call, applicant, keep_test_connection):
     from convergence.applications import services
     from tests.conftest import complete_changes_for

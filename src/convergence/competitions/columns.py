@@ -126,6 +126,12 @@ def with_computed(columns: list[Column], scores: dict[str, float]) -> dict[str, 
     return result
 
 
+def ranked_score(phase, scores: dict[str, float]) -> float | None:
+    """The score a program's board ranks on among these (Phase.ranked_key, else the first the program wrote)."""
+    ranked = phase.ranked_key
+    return scores.get(ranked) if ranked else next(iter(scores.values()), None)
+
+
 @dataclass(frozen=True)
 class Shown:
     """A column as a reader of the board sees it."""

@@ -135,11 +135,7 @@ class ColumnForm(DsfrBaseForm):
     @staticmethod
     def as_columns(formset) -> list[dict]:
         """The rows the host filled, in order, as the service takes them."""
-        return [
-            {**form.cleaned_data, "precision": form.cleaned_data.get("precision")}
-            for form in formset.forms
-            if form.cleaned_data.get("key")
-        ]
+        return [dict(form.cleaned_data) for form in formset.forms if form.cleaned_data.get("key")]
 
 
 ColumnFormSet = forms.formset_factory(ColumnForm, extra=1, max_num=30)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .columns import phase_columns, with_computed
+from .columns import phase_columns, ranked_score, with_computed
 from .metrics import REGISTRY
 from .models import CompetitionEvent, Solution, Submission
 from .programs import ProgramFailed, ProgramInvalid, ProgramOutcome, run_program
@@ -74,11 +74,10 @@ def _score_with_program(submission: Submission, language: str) -> str:
     try:
         with override(language):
             outcome, scores = _run_phase_programs(phase, submission.file, "predictions")
-            ranked = phase.ranked_key
-            score = scores.get(ranked) if ranked else next(iter(scores.values()))
+            score = ranked_score(phase, scores)
             if score is None:
                 raise ProgramFailed(
-                    [_("The scoring program wrote no score named “%(name)s”.") % {"name": ranked}],
+                    [_("The scoring program wrote no score named “%(name)s”.") % {"name": phase.ranked_key}],
                     outcome.log,
                     outcome.ingestion_log,
                 )
@@ -129,9 +128,10 @@ def solution_check(solution_id: int) -> str:
                 raise ProgramInvalid(_("The phase has no scoring program to run the solution with."))
             outcome, scores = _run_phase_programs(phase, solution.file, "solution")
             fields.update(scores=scores, log=outcome.log, ingestion_log=outcome.ingestion_log)
-            ranked = phase.ranked_key
-            if ranked and ranked not in scores:
-                raise ProgramInvalid(_("The scoring program wrote no score named “%(name)s”.") % {"name": ranked})
+            if ranked_score(phase, scores) is None:
+                raise ProgramInvalid(
+                    _("The scoring program wrote no score named “%(name)s”.") % {"name": phase.ranked_key}
+                )
             status = Solution.Status.PASSED
         except ProgramFailed as error:
             fields.update(log=error.log, ingestion_log=error.ingestion_log)

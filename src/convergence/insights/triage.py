@@ -42,21 +42,26 @@ class Challenge:
     themes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _challenge(kind: str, pk: int, reference: str, call: str, content: dict) -> Challenge:
+    """A challenge from a dossier's submitted content or a catalogue entry (they share these keys)."""
+    return Challenge(
+        kind=kind,
+        pk=pk,
+        reference=reference,
+        title=content.get("title") or "",
+        summary=content.get("summary") or "",
+        call=call,
+        text=challenge_text(content),
+        themes=tuple(theme.get("code", "") for theme in content.get("themes") or []),
+    )
+
+
 def call_dossiers(call: Call) -> list[Challenge]:
     """The submitted dossiers of the call, as last submitted (two queries whatever their number)."""
     applications = list(call.applications.filter(status=Application.Status.SUBMITTED).order_by("pk"))
     contents = latest_contents([application.pk for application in applications])
     return [
-        Challenge(
-            kind="dossier",
-            pk=application.pk,
-            reference=application.reference,
-            title=contents[application.pk].get("title", ""),
-            summary=contents[application.pk].get("summary", ""),
-            call=call.slug,
-            text=challenge_text(contents[application.pk]),
-            themes=tuple(theme.get("code", "") for theme in contents[application.pk].get("themes") or []),
-        )
+        _challenge("dossier", application.pk, application.reference, call.slug, contents[application.pk])
         for application in applications
         if application.pk in contents
     ]
@@ -68,16 +73,7 @@ def labelled(*, exclude_call: Call | None = None) -> list[Challenge]:
     if exclude_call is not None:
         labels = labels.exclude(call=exclude_call)
     return [
-        Challenge(
-            kind="label",
-            pk=label.application_id,
-            reference=label.identifier,
-            title=label.catalogue.get("title", ""),
-            summary=label.catalogue.get("summary", ""),
-            call=label.call.slug,
-            text=challenge_text(label.catalogue),
-            themes=tuple(theme.get("code", "") for theme in label.catalogue.get("themes") or []),
-        )
+        _challenge("label", label.application_id, label.identifier, label.call.slug, label.catalogue)
         for label in labels.defer("call__definition")
     ]
 
@@ -85,17 +81,7 @@ def labelled(*, exclude_call: Call | None = None) -> list[Challenge]:
 def public_labelled() -> list[Challenge]:
     """The public catalogue's entries: only what the public may read of each."""
     return [
-        Challenge(
-            kind="label",
-            pk=0,
-            reference=item.entry["identifier"],
-            title=item.entry["title"],
-            summary=item.entry.get("summary") or "",
-            call=item.entry["call"],
-            text=challenge_text(item.entry),
-            themes=tuple(theme.get("code", "") for theme in item.entry.get("themes") or []),
-        )
-        for item in catalogue_items()
+        _challenge("label", 0, item.entry["identifier"], item.entry["call"], item.entry) for item in catalogue_items()
     ]
 
 

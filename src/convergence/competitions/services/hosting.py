@@ -22,7 +22,7 @@ from convergence.core.errors import ErrorCode
 from convergence.core.uploads import logo_png
 
 from ..access import is_host, may_host
-from ..columns import parse_columns, with_computed
+from ..columns import parse_columns, ranked_score, with_computed
 from ..errors import CompetitionError, NotAllowed
 from ..metrics import REGISTRY
 from ..models import Competition, CompetitionEvent, GroundTruth, Phase, PublicFile, Solution, Submission
@@ -191,11 +191,8 @@ def phase_program_set(
             field_errors={"time_limit_seconds": [_("Out of range.")]},
         )
     for upload in (program, reference, ingestion, input_data):
-        if upload is not None and (upload.size or 0) > settings.COMPETITION_BUNDLE_MAX_BYTES:
-            raise CompetitionError(
-                _("“%(name)s” is larger than %(limit)d MB.")
-                % {"name": upload.name, "limit": settings.COMPETITION_BUNDLE_MAX_BYTES // 1024 // 1024}
-            )
+        if upload is not None:
+            _refuse_if_larger(upload.name, upload.size or 0, settings.COMPETITION_BUNDLE_MAX_BYTES)
     try:
         check_program(program.read())
         if ingestion is not None:
@@ -257,13 +254,12 @@ def phase_columns_set(*, phase: Phase, user, columns: list) -> Phase:
         message = _("The leaderboard ranks on “%(key)s”: keep it among the columns.") % {"key": phase.score_column}
         raise CompetitionError(message, field_errors={"columns": [message]})
     phase.leaderboard_columns = [column.as_dict() for column in parsed]
-    ranked = phase.ranked_key
     changed: list[Submission] = []
     missing = 0
     scored = phase.submissions.filter(status=Submission.Status.SCORED).only("pk", "scores")
     for submission in scored.iterator(chunk_size=2000):
         scores = with_computed(parsed, submission.scores or {})
-        score = scores.get(ranked) if ranked else next(iter(scores.values()), None)
+        score = ranked_score(phase, scores)
         if score is None:
             missing += 1
             continue
@@ -272,7 +268,7 @@ def phase_columns_set(*, phase: Phase, user, columns: list) -> Phase:
     if missing:
         message = _("%(count)d scored submissions have no score “%(key)s”: choose columns their program wrote.") % {
             "count": missing,
-            "key": ranked,
+            "key": phase.ranked_key,
         }
         raise CompetitionError(message, field_errors={"columns": [message]})
     Submission.objects.bulk_update(changed, ["scores", "public_score", "private_score"], batch_size=1000)
@@ -298,12 +294,7 @@ def solution_add(*, phase: Phase, user, upload: UploadedFile, name: str = "") ->
             _("Example solutions check a scoring program: give the phase one first."),
             field_errors={"file": [_("This phase uses a built-in metric.")]},
         )
-    if (upload.size or 0) > settings.COMPETITION_BUNDLE_MAX_BYTES:
-        raise CompetitionError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": upload.name, "limit": settings.COMPETITION_BUNDLE_MAX_BYTES // 1024 // 1024},
-            field_errors={"file": [_("Too large.")]},
-        )
+    _refuse_if_larger(upload.name, upload.size or 0, settings.COMPETITION_BUNDLE_MAX_BYTES, field="file")
     solution = Solution(phase=phase, name=(name or upload.name or "solution")[:200], added_by=user)
     name_given = PurePosixPath(upload.name or "solution")
     stored = f"solution-{slugify(name_given.stem)[:60] or 'file'}{name_given.suffix.lower()[:10]}"
@@ -339,6 +330,15 @@ def queue_checks_after_commit(solution_ids: list[int]) -> None:
         transaction.on_commit(partial(queue_solution_check, pk))
 
 
+def _refuse_if_larger(name: str | None, size: int, limit: int, *, field: str = "") -> None:
+    """A file over the host's upload limit is refused, named, with the limit in MB."""
+    if size > limit:
+        raise CompetitionError(
+            _("“%(name)s” is larger than %(limit)d MB.") % {"name": name, "limit": limit // 1024 // 1024},
+            field_errors={field: [_("Too large.")]} if field else None,
+        )
+
+
 def phase_rescore(*, phase: Phase, user) -> int:
     """Score every submission of the phase again (after the ground truth changed)."""
     ids = list(phase.submissions.values_list("pk", flat=True))
@@ -361,12 +361,7 @@ def competition_logo_set(*, competition: Competition, user, data: bytes, name: s
     """The competition's logo, drawn again as a PNG of at most 400 pixels a side; empty data removes it."""
     if not is_host(user, competition):
         raise NotAllowed(_("Only the host changes the competition."))
-    if len(data) > settings.COMPETITION_LOGO_MAX_BYTES:
-        raise CompetitionError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": name, "limit": settings.COMPETITION_LOGO_MAX_BYTES // 1024 // 1024},
-            field_errors={"logo": [_("Too large.")]},
-        )
+    _refuse_if_larger(name, len(data), settings.COMPETITION_LOGO_MAX_BYTES, field="logo")
     try:
         png = logo_png(data, name) if data else b""
     except ValueError as error:
