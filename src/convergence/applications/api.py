@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiRequest,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -21,6 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from convergence.calls.models import Call
+from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
+from convergence.web.api_schema import PDF, file_types
 
 from . import services
 from .access import access_application_for_owner, access_submission
@@ -223,12 +226,12 @@ def _output(application: Application) -> dict:
 class ApplicationListApi(APIView):
     parser_classes = [JSONParser]  # a dossier holds lists of objects (partners, claims): JSON only
 
-    @extend_schema(responses=ApplicationOutput(many=True), summary="Your dossiers")
+    @extend_schema(responses=ApplicationOutput(many=True), parameters=PAGE_PARAMETERS, summary="Your dossiers")
     def get(self, request):
         applications = applications_of_owner(user=request.user).prefetch_related(
             "themes", "domains", "partners", "datasets"
         )
-        return Response(ApplicationOutput(applications, many=True).data)
+        return paged_response(request, applications, lambda page: ApplicationOutput(page, many=True).data)
 
     @extend_schema(request=ApplicationCreateInput, responses={201: ApplicationOutput}, summary="Start a dossier")
     def post(self, request):
@@ -350,7 +353,11 @@ class AttachmentUploadApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request=inline_serializer("AttachmentUpload", {"file": serializers.FileField()}),
+        request={
+            "multipart/form-data": OpenApiRequest(
+                inline_serializer("AttachmentUpload", {"file": serializers.FileField()}), encoding=file_types(file=PDF)
+            )
+        },
         responses={201: AttachmentOutput},
         summary="Attach a PDF (10 MB at most, 5 per dossier)",
     )

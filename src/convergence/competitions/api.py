@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
+from convergence.web.api_schema import IMAGES, RESULTS, ZIP, file_types
 
 from . import services
 from .access import (
@@ -144,9 +147,10 @@ class CompetitionListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=CompetitionOutput(many=True), auth=[])
+    @extend_schema(responses=CompetitionOutput(many=True), parameters=PAGE_PARAMETERS, auth=[])
     def get(self, request):
-        return Response(CompetitionOutput(Competition.objects.prefetch_related("phases"), many=True).data)
+        competitions = Competition.objects.prefetch_related("phases").order_by("pk")
+        return paged_response(request, competitions, lambda page: CompetitionOutput(page, many=True).data)
 
 
 class CompetitionDetailApi(APIView):
@@ -223,7 +227,10 @@ class MyDisplayNameApi(APIView):
 class SubmissionCreateApi(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": SubmissionInput}, responses={201: SubmissionOutput})
+    @extend_schema(
+        request={"multipart/form-data": OpenApiRequest(SubmissionInput, encoding=file_types(file=RESULTS))},
+        responses={201: SubmissionOutput},
+    )
     def post(self, request, slug: str, phase: str):
         competition = competition_by_slug(slug)
         phase_obj = get_object_or_404(Phase, competition=competition, code=phase)
@@ -241,11 +248,13 @@ class SubmissionCreateApi(APIView):
 
 
 class MySubmissionsApi(APIView):
-    @extend_schema(responses=SubmissionOutput(many=True))
+    @extend_schema(responses=SubmissionOutput(many=True), parameters=PAGE_PARAMETERS)
     def get(self, request, slug: str):
         competition = competition_by_slug(slug)
-        return Response(
-            SubmissionOutput(own_submissions(request.user, competition), many=True, context={"request": request}).data
+        return paged_response(
+            request,
+            own_submissions(request.user, competition),
+            lambda page: SubmissionOutput(page, many=True, context={"request": request}).data,
         )
 
 
@@ -263,7 +272,8 @@ class LeaderboardApi(APIView):
         parameters=[
             OpenApiParameter(
                 "private", bool, required=False, description="the private leaderboard, once the phase has ended"
-            )
+            ),
+            *PAGE_PARAMETERS,
         ],
         responses=LeaderboardLineOutput(many=True),
     )
@@ -279,7 +289,9 @@ class LeaderboardApi(APIView):
         table = board(phase_obj, private=private, host=is_host(request.user, competition))
         lines = [line for line, _cells in table.rows]
         keys = [column.key for column in table.others]
-        return Response(LeaderboardLineOutput(lines, many=True, context={"other_keys": keys}).data)
+        return paged_response(
+            request, lines, lambda page: LeaderboardLineOutput(page, many=True, context={"other_keys": keys}).data
+        )
 
 
 class ScoringProgramInput(serializers.Serializer):
@@ -300,7 +312,14 @@ class ScoringProgramApi(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": ScoringProgramInput}, responses={200: PhaseOutput})
+    @extend_schema(
+        request={
+            "multipart/form-data": OpenApiRequest(
+                ScoringProgramInput, encoding=file_types(program=ZIP, reference=ZIP, ingestion=ZIP, input_data=ZIP)
+            )
+        },
+        responses={200: PhaseOutput},
+    )
     def put(self, request, slug: str, phase: str):
         phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)  # who, before what they sent
         serializer = ScoringProgramInput(data=request.data)
@@ -387,7 +406,10 @@ class SolutionsApi(APIView):
         phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
         return Response(SolutionOutput(phase_obj.solutions.all(), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": SolutionInput}, responses={201: SolutionOutput})
+    @extend_schema(
+        request={"multipart/form-data": OpenApiRequest(SolutionInput, encoding=file_types(file=RESULTS))},
+        responses={201: SolutionOutput},
+    )
     def post(self, request, slug: str, phase: str):
         phase_obj = access_phase_for_host(user=request.user, slug=slug, code=phase)
         serializer = SolutionInput(data=request.data)
@@ -410,7 +432,10 @@ class LogoApi(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": LogoInput}, responses={200: CompetitionOutput})
+    @extend_schema(
+        request={"multipart/form-data": OpenApiRequest(LogoInput, encoding=file_types(logo=IMAGES))},
+        responses={200: CompetitionOutput},
+    )
     def put(self, request, slug: str):
         competition = competition_by_slug(slug)
         require_host(request.user, competition)
@@ -449,7 +474,10 @@ class BundleImportApi(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": BundleInput}, responses={201: BundleImportOutput})
+    @extend_schema(
+        request={"multipart/form-data": OpenApiRequest(BundleInput, encoding=file_types(bundle=ZIP))},
+        responses={201: BundleImportOutput},
+    )
     def post(self, request):
         applications = hostable_applications(request.user)
         if not may_host(request.user, None) and not applications.exists():

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 from convergence.labels.access import access_label_for_carrier
+from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
 
 from . import services, showcase
 from .access import access_report, access_report_for_commenter, may_follow, require_follow_up_reader
@@ -112,7 +113,7 @@ class FollowUpRowOutput(serializers.Serializer):
 
 
 class FollowUpApi(APIView):
-    @extend_schema(responses=FollowUpRowOutput(many=True))
+    @extend_schema(responses=FollowUpRowOutput(many=True), parameters=PAGE_PARAMETERS)
     def get(self, request, slug: str):
         call = get_object_or_404(Call, slug=slug)
         require_follow_up_reader(user=request.user, call=call)
@@ -125,7 +126,7 @@ class FollowUpApi(APIView):
             for label, statuses in services.follow_up_rows(call)
             if may_follow(user=request.user, label=label)
         ]
-        return Response(FollowUpRowOutput(rows, many=True).data)
+        return paged_response(request, rows, lambda page: FollowUpRowOutput(page, many=True).data)
 
 
 class SlotOutput(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from convergence.calls.access import access_call_for_organiser
 from convergence.labels.selectors import catalogue_items
+from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
 
 from . import triage
 from .access import access_similar_for_reader
@@ -77,10 +78,15 @@ class ThemeReviewOutput(serializers.Serializer):
 
 
 class DuplicatesApi(APIView):
-    @extend_schema(responses=DuplicatePairOutput(many=True), summary="Probable duplicates among a call's dossiers")
+    @extend_schema(
+        responses=DuplicatePairOutput(many=True),
+        parameters=PAGE_PARAMETERS,
+        summary="Probable duplicates among a call's dossiers",
+    )
     def get(self, request, slug: str):
         call = access_call_for_organiser(user=request.user, slug=slug)
-        return Response(DuplicatePairOutput(triage.near_duplicates(call), many=True).data)
+        pairs = triage.near_duplicates(call)
+        return paged_response(request, pairs, lambda page: DuplicatePairOutput(page, many=True).data)
 
 
 class ThemeReviewApi(APIView):
@@ -91,7 +97,8 @@ class ThemeReviewApi(APIView):
                 bool,
                 required=False,
                 description="only the dossiers whose text suggests first a theme their carrier did not choose",
-            )
+            ),
+            *PAGE_PARAMETERS,
         ],
         responses=ThemeReviewOutput(many=True),
         summary="The themes a call's dossiers chose, and those their texts suggest",
@@ -101,7 +108,7 @@ class ThemeReviewApi(APIView):
         rows = triage.theme_review(call)
         if request.query_params.get("differs") in ("1", "true"):
             rows = [row for row in rows if row.differs]
-        return Response(ThemeReviewOutput(rows, many=True).data)
+        return paged_response(request, rows, lambda page: ThemeReviewOutput(page, many=True).data)
 
 
 class SimilarToDossierApi(APIView):

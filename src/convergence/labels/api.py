@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from convergence.accounts.access import require_organiser, user_is_organiser
 from convergence.applications.models import Application
+from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
 
 from . import services
 from .access import access_kit_file, access_label_for_carrier, kit_files_for
@@ -104,14 +105,14 @@ class LabelVerifyApi(APIView):
 
 
 class LabelListApi(APIView):
-    @extend_schema(responses=LabelOutput(many=True))
+    @extend_schema(responses=LabelOutput(many=True), parameters=PAGE_PARAMETERS)
     def get(self, request):
         labels = (
             Label.objects.all()
             if user_is_organiser(request.user)
             else Label.objects.filter(application__owner=request.user)
         )
-        return Response(LabelOutput(labels.order_by("identifier"), many=True).data)
+        return paged_response(request, labels.order_by("identifier"), lambda page: LabelOutput(page, many=True).data)
 
 
 class LabelAwardApi(APIView):
@@ -186,7 +187,9 @@ class CatalogueApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(parameters=CATALOGUE_PARAMETERS, responses=CatalogueEntryOutput(many=True), auth=[])
+    @extend_schema(
+        parameters=[*CATALOGUE_PARAMETERS, *PAGE_PARAMETERS], responses=CatalogueEntryOutput(many=True), auth=[]
+    )
     def get(self, request):
         params = request.query_params
         filters = CatalogueFilters(
@@ -197,7 +200,8 @@ class CatalogueApi(APIView):
             format=params.get("format", "")[:4],
             country=params.get("country", "")[:2],
         )
-        return Response(CatalogueEntryOutput([item.entry for item in catalogue(filters)], many=True).data)
+        entries = [item.entry for item in catalogue(filters)]
+        return paged_response(request, entries, lambda page: CatalogueEntryOutput(page, many=True).data)
 
 
 class CatalogueEntryApi(APIView):

@@ -16,6 +16,7 @@ from convergence.accounts.access import require_organiser
 from convergence.applications.access import access_application_for_owner
 from convergence.applications.models import Application
 from convergence.calls.access import access_call_for_organiser
+from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
 
 from . import services
 from .access import access_assignment_for_member, member_can_read
@@ -83,12 +84,14 @@ class AssignmentDetailOutput(AssignmentOutput):
 
 
 class MemberAssignmentsApi(APIView):
-    @extend_schema(responses=AssignmentOutput(many=True), summary="The dossiers assigned to you")
+    @extend_schema(
+        responses=AssignmentOutput(many=True), parameters=PAGE_PARAMETERS, summary="The dossiers assigned to you"
+    )
     def get(self, request):
         assignments = Assignment.objects.filter(member__user=request.user).select_related("application", "member")
         # A dossier withdrawn or now in conflict is simply not listed.
         visible = [a for a in assignments if member_can_read(a.member, a.application)]
-        return Response(AssignmentOutput(visible, many=True).data)
+        return paged_response(request, visible, lambda page: AssignmentOutput(page, many=True).data)
 
 
 class MemberAssignmentApi(APIView):
@@ -124,14 +127,15 @@ class EligibilityOutput(serializers.Serializer):
 
 
 class EligibilityApi(APIView):
-    @extend_schema(responses=EligibilityOutput(many=True), summary="Eligibility of the submitted dossiers")
+    @extend_schema(
+        responses=EligibilityOutput(many=True),
+        parameters=PAGE_PARAMETERS,
+        summary="Eligibility of the submitted dossiers",
+    )
     def get(self, request, slug: str):
         call = access_call_for_organiser(user=request.user, slug=slug)
-        return Response(
-            EligibilityOutput(
-                Eligibility.objects.filter(application__call=call).order_by("application_id"), many=True
-            ).data
-        )
+        rows = Eligibility.objects.filter(application__call=call).order_by("application_id")
+        return paged_response(request, rows, lambda page: EligibilityOutput(page, many=True).data)
 
     @extend_schema(
         request=None, responses=EligibilityOutput(many=True), summary="Check eligibility (after the deadline)"
@@ -204,6 +208,7 @@ class RankingApi(APIView):
                 "view", OpenApiTypes.STR, enum=list(MEETING_VIEWS), description="all, disputed, undecided"
             ),
             *[OpenApiParameter(key, OpenApiTypes.STR) for key in ("theme", "format", "domain", "country")],
+            *PAGE_PARAMETERS,
         ],
     )
     def get(self, request, slug: str):
@@ -212,7 +217,8 @@ class RankingApi(APIView):
         view = request.query_params.get("view", "all")
         if view not in MEETING_VIEWS:
             raise ValidationError({"view": [_("Choose one of: %(views)s.") % {"views": ", ".join(MEETING_VIEWS)}]})
-        return Response(RankingOutput(ranking(call, filters=filters, view=view), many=True).data)
+        rows = ranking(call, filters=filters, view=view)
+        return paged_response(request, rows, lambda page: RankingOutput(page, many=True).data)
 
 
 class DecisionSerializer(serializers.Serializer):

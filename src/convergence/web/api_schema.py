@@ -3,6 +3,8 @@ so that a client generated from the schema knows them."""
 
 from __future__ import annotations
 
+from convergence.web.api_pagination import PAGE_HEADERS
+
 ERROR = {
     "type": "object",
     "description": "A refusal, in the caller's language.",
@@ -31,6 +33,19 @@ WRITE_REFUSALS = {
     "415": "The body's media type is not one this operation reads.",
 }
 WRITES = {"post", "put", "patch", "delete"}
+# The media types of the files an upload reads (OpenAPI's `encoding` of a multipart body): the platform checks the
+# bytes themselves, not the type a client claims, but a client learns from these what to send.
+PDF = "application/pdf"
+ZIP = "application/zip"
+RESULTS = "text/csv, application/zip"  # predictions for a built-in metric, or a zip (results or code)
+IMAGES = "image/png, image/jpeg, image/gif, image/webp"
+
+
+def file_types(**types: str) -> dict[str, dict[str, str]]:
+    """The `encoding` of a multipart body: each file field with the media types it reads."""
+    return {field: {"contentType": content_type} for field, content_type in types.items()}
+
+
 # No text the platform stores may hold a NUL character (PostgreSQL refuses it): the schema says so.
 NO_NUL = r"^[^\x00]*$"
 
@@ -46,7 +61,8 @@ def _without_nul(schema: dict) -> None:
 
 def add_refusals(result, generator, request, public):
     """drf-spectacular postprocessing hook: the Error component and the refusals of every operation; text
-    inputs (query parameters, request bodies) declared without NUL characters."""
+    inputs (query parameters, request bodies) declared without NUL characters; the paging headers of the lists
+    that page (api_pagination.py)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in schemas.items():
         if name.endswith("Request"):  # the input side of a split component
@@ -60,6 +76,8 @@ def add_refusals(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict):
                     _without_nul(parameter["schema"])
+            if any(parameter.get("name") == "page_size" for parameter in operation.get("parameters", [])):
+                operation["responses"]["200"]["headers"] = PAGE_HEADERS
             refusals = {**REFUSALS, **(WRITE_REFUSALS if method in WRITES else {})}
             for status, description in refusals.items():
                 response = operation["responses"].setdefault(status, {"description": description})
