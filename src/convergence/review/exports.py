@@ -19,12 +19,10 @@ from .selectors import ranking
 def reviews_table(call: Call) -> tuple[list[str], list[list]]:
     criteria = list(call.criteria.all())
     header = [_("Reference"), _("Title"), _("Member"), _("Status")]
+    # Outside the f-string: xgettext does not see a string marked inside one.
+    parts = [_("assessment"), _("score"), _("justification")]
     for criterion in criteria:
-        header += [
-            f"{criterion.number} {_('assessment')}",
-            f"{criterion.number} {_('score')}",
-            f"{criterion.number} {_('justification')}",
-        ]
+        header += [f"{criterion.number} {part}" for part in parts]
     header += [_("Implementation"), _("Total"), _("Recommendation"), _("Confidence"), _("Comment"), _("Submitted at")]
     rows = []
     reviews = Review.objects.filter(assignment__application__call=call).select_related(
