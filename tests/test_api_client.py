@@ -126,3 +126,13 @@ def test_a_generated_client_runs_the_applicants_journey(client_package, call, ap
     assert submitted.receipt_number.startswith("CIA-")
     receipt = v1_applications_receipt_retrieve.sync(draft.id, client=api)
     assert receipt.digest == Submission.objects.get().digest
+
+    # The list of one's dossiers, one page at a time: the body the client knows, the count in the headers.
+    from convergence_client.api.v1 import v1_applications_list
+
+    second = v1_applications_create.sync(client=api, body=ApplicationCreateInputRequest(call=call.slug, title="Autre"))
+    page = v1_applications_list.sync_detailed(client=api, page=1, page_size=1)
+    assert page.headers["X-Total-Count"] == "2" and 'rel="next"' in page.headers["Link"]
+    assert [dossier.id for dossier in page.parsed] == [second.id]  # the last changed first
+    page = v1_applications_list.sync_detailed(client=api, page=2, page_size=1)
+    assert [dossier.id for dossier in page.parsed] == [draft.id]

@@ -71,7 +71,7 @@ def _positive_int(request: Request, name: str, *, maximum: int | None = None) ->
 
 
 def paged_response(
-    request: Request, items: QuerySet | Sequence, serialize: Callable[[Sequence], Any], *, status: int = 200
+    request: Request, items: QuerySet | Sequence, serialize: Callable[[Any], Any], *, status: int = 200
 ) -> Response:
     """The list (or the page of it the query asks for) as `serialize` writes it, with the paging headers."""
     page = _positive_int(request, "page")
@@ -83,6 +83,10 @@ def paged_response(
         return response
     page = page or 1
     page_size = page_size or DEFAULT_PAGE_SIZE
+    if isinstance(items, QuerySet):  # ties broken by the key, or a row could show on two pages and another on none
+        ordering = [*(items.query.order_by or items.model._meta.ordering)]
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            items = items.order_by(*ordering, "pk")
     start = (page - 1) * page_size
     # Past the end, nothing is read: a huge page would overflow the database's OFFSET.
     window = items[start : start + page_size] if start < total else items[:0]
