@@ -265,18 +265,18 @@ def main() -> None:
             services.review_save(assignment=assignment, user=assignment.member.user, data=data, submit=True)
 
     step(f"review-save x{len(sampled)} (people)", save_sample)
-    Review.objects.bulk_create(
-        (
-            Review(
-                assignment=assignment,
-                status=Review.Status.SUBMITTED,
-                submitted_at=timezone.now(),
-                **review_data(call, rng, quality[assignment.application_id], bias[assignment.member_id]),
-            )
-            for assignment in bulk
-        ),
-        batch_size=1000,
-    )
+    reviews = [
+        Review(
+            assignment=assignment,
+            status=Review.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            **review_data(call, rng, quality[assignment.application_id], bias[assignment.member_id]),
+        )
+        for assignment in bulk
+    ]
+    for review in reviews:
+        review.total_score = review.total  # as Review.save() stores it
+    Review.objects.bulk_create(reviews, batch_size=1000)
     rows = step("ranking", lambda: ranking(call))
     ranked = [row for row in rows if row.rank]
     print(f"  {len(ranked)} ranked of {len(rows)}")

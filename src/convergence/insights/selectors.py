@@ -245,7 +245,7 @@ def score_spreads(call: Call) -> list[tuple[str, list[float]]]:
 
 def disagreements(call: Call) -> Table:
     rows = [
-        (row.application.reference, row.content.get("title", ""), len(row.reviews), round(row.spread or 0, 2))
+        (row.application.reference, row.content.get("title", ""), row.review_count, round(row.spread or 0, 2))
         for row in ranking(call, view="disputed")
     ]
     return Table("disagreements", _("Dossiers on which reviewers disagree"),

@@ -196,7 +196,7 @@ class RankingOutput(serializers.Serializer):
     decision = serializers.CharField(source="decision.outcome", allow_null=True, default=None)
 
     def get_reviews(self, row) -> int:
-        return len(row.reviews)
+        return row.review_count
 
 
 class RankingApi(APIView):

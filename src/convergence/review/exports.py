@@ -68,7 +68,7 @@ def decisions_table(call: Call) -> tuple[list[str], list[list]]:
             row.rank,
             row.application.reference,
             row.content.get("title", ""),
-            len(row.reviews),
+            row.review_count,
             round(row.mean, 3) if row.mean is not None else "",
             round(row.calibrated, 3) if row.calibrated is not None else "",
             _("yes") if row.disagreement else _("no"),

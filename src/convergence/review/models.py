@@ -182,6 +182,8 @@ class Review(models.Model):
     recommendation = models.CharField(_("recommendation"), max_length=16, choices=Recommendation.choices, blank=True)
     confidence = models.PositiveSmallIntegerField(_("confidence"), null=True, blank=True)
     comment = models.TextField(_("comment for the committee"), blank=True)
+    # `total` as saved: the ranking of thousands of dossiers reads it without decoding every review's criteria.
+    total_score = models.FloatField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -190,6 +192,12 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.total_score = self.total
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "total_score"}
+        super().save(*args, **kwargs)
 
     @property
     def total(self) -> float | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,9 +38,14 @@ def submitted_applications(call: Call) -> QuerySet[Application]:
     return Application.objects.filter(call=call, status=Application.Status.SUBMITTED).select_related("owner", "format")
 
 
+def eligible_applications_query(call: Call) -> QuerySet[Application]:
+    """The submitted dossiers found eligible (by the rules, unless an organiser decided otherwise), by id."""
+    by_rules = Q(eligibility__override__isnull=True, eligibility__is_eligible_by_rules=True)
+    return submitted_applications(call).filter(by_rules | Q(eligibility__override=True)).order_by("pk")
+
+
 def eligible_applications(call: Call) -> list[Application]:
-    applications = submitted_applications(call).select_related("eligibility").order_by("pk")
-    return [a for a in applications if hasattr(a, "eligibility") and a.eligibility.is_eligible]
+    return list(eligible_applications_query(call))
 
 
 def committee(call: Call) -> QuerySet[CommitteeMember]:
@@ -67,7 +72,9 @@ def reviews_visible_to_member(*, member: CommitteeMember, application: Applicati
 class RankedDossier:
     application: Application
     content: dict
-    reviews: list[Review] = field(default_factory=list)
+    # What the ranking needs of each submitted review, read from stored columns (Review.total_score).
+    review_totals: list[float] = field(default_factory=list)
+    review_recommendations: list[str] = field(default_factory=list)
     mean: float | None = None
     calibrated: float | None = None
     # Standard error of the mean of the reviews' scores: how far the committee could be from its own view.
@@ -80,10 +87,23 @@ class RankedDossier:
     rank: int | None = None
 
     @property
+    def review_count(self) -> int:
+        return len(self.review_recommendations)
+
+    @cached_property
+    def reviews(self) -> list[Review]:
+        """The submitted reviews themselves, read when one dossier is shown (its reviews side by side)."""
+        return list(
+            Review.objects.filter(assignment__application=self.application, status=Review.Status.SUBMITTED)
+            .select_related("assignment__member__user")
+            .order_by("assignment__member__pk")
+        )
+
+    @property
     def recommendations(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for review in self.reviews:
-            counts[review.recommendation] = counts.get(review.recommendation, 0) + 1
+        for recommendation in self.review_recommendations:
+            counts[recommendation] = counts.get(recommendation, 0) + 1
         return counts
 
     @property
@@ -119,29 +139,31 @@ def ranking(
     contents = latest_contents(list(applications))
     reviews = (
         Review.objects.filter(assignment__application__in=list(applications), status=Review.Status.SUBMITTED)
-        .select_related("assignment__member__user")
         .order_by("assignment__member__pk")
+        .values_list("assignment__application_id", "assignment__member_id", "total_score", "recommendation")
     )
     rows = {pk: RankedDossier(application=a, content=contents.get(pk, {})) for pk, a in applications.items()}
     triples = []
-    for review in reviews:
-        rows[review.assignment.application_id].reviews.append(review)
-        if review.total is not None:
-            triples.append((review.assignment.application_id, review.assignment.member_id, review.total))
+    for application_id, member_id, total, recommendation in reviews:
+        row = rows[application_id]
+        row.review_recommendations.append(recommendation)
+        if total is not None:
+            row.review_totals.append(total)
+            triples.append((application_id, member_id, total))
     eligible_pks = {pk for pk in applications if eligibilities[pk].is_eligible}
     calibrated, _bias = calibrated_scores(t for t in triples if t[0] in eligible_pks)
     decisions = {d.application_id: d for d in Decision.objects.filter(application__in=list(applications))}
     for pk, row in rows.items():
         row.eligible = eligibilities[pk].is_eligible
         row.eligibility_overridden = eligibilities[pk].override is not None
-        totals = [r.total for r in row.reviews if r.total is not None]
+        totals = row.review_totals
         if totals:
             row.mean = sum(totals) / len(totals)
             row.spread = max(totals) - min(totals)
             if len(totals) > 1:
-                row.uncertainty = statistics.stdev(totals) / math.sqrt(len(totals))
+                row.uncertainty = _sample_deviation(totals, row.mean) / math.sqrt(len(totals))
         row.calibrated = calibrated.get(pk) if row.eligible else None
-        recommendations = {r.recommendation for r in row.reviews}
+        recommendations = set(row.review_recommendations)
         row.disagreement = bool(totals) and (
             (row.spread or 0) >= DISAGREEMENT_SPREAD
             or {Review.Recommendation.LABEL, Review.Recommendation.NO} <= recommendations
@@ -156,13 +178,17 @@ def ranking(
     return [row for row in ordered if _matches(row, filters or {}) and _in_view(row, view)]
 
 
+def _sample_deviation(values: list[float], mean: float) -> float:
+    """statistics.stdev in floats (it computes in fractions: a tenth of the ranking's time at 5,000 dossiers)."""
+    return math.sqrt(sum((value - mean) ** 2 for value in values) / (len(values) - 1))
+
+
 def latest_contents(applications: Iterable[int]) -> dict[int, dict]:
     """The last submitted version of each dossier (ids, or a query of dossiers), in one query."""
-    contents: dict[int, dict] = {}
-    submissions = Submission.objects.filter(application__in=applications).order_by("application", "number")
-    for submission in submissions.only("application_id", "content"):
-        contents[submission.application_id] = submission.content
-    return contents
+    # Only the last version's row is read (a dossier revised five times sends one content, not five).
+    last = Submission.objects.filter(application=OuterRef("application")).order_by("-number").values("number")[:1]
+    submissions = Submission.objects.filter(application__in=applications, number=Subquery(last))
+    return dict(submissions.values_list("application_id", "content"))
 
 
 def _in_view(row: RankedDossier, view: str) -> bool:

@@ -59,6 +59,13 @@ def notify_decision(decision_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def notify_decisions(decision_ids: list[int]) -> int:
+    """A batch of decisions told to their applicants: a call of thousands sends tens of messages to the broker,
+    not thousands; each decision is still claimed on its own, so a batch run again sends nothing twice."""
+    return sum(notify_decision(pk) for pk in decision_ids)
+
+
+@shared_task(acks_late=True)
 def send_review_reminder(member_id: int) -> None:
     member = CommitteeMember.objects.select_related("user", "call").get(pk=member_id)
     to_do = member.assignments.exclude(review__status="submitted").count()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +24,7 @@ from .models import Assignment, CommitteeMember, Eligibility, SelectionEvent
 from .selectors import (
     MEETING_VIEWS,
     committee,
+    eligible_applications_query,
     latest_content,
     latest_contents,
     ranking,
@@ -30,6 +33,10 @@ from .selectors import (
     selection_for,
     submitted_applications,
 )
+
+# The long tables of the round (eligibility, assignments, meeting) show this many dossiers a page: a committee of
+# thousands of dossiers gets pages that answer at once, the order and filters kept from page to page.
+TABLE_PAGE_SIZE = 50
 
 
 def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
@@ -100,13 +107,21 @@ def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
             )
         else:
             messages.error(request, _("Give the rationale of your decision."))
-        return redirect("review:eligibility", slug=slug)
+        return redirect(f"{request.get_full_path()}#eligibility-{application.pk}")  # back to the same page
     rows = (
         Eligibility.objects.filter(application__call=call)
         .select_related("application", "decided_by")
         .order_by("is_eligible_by_rules", "application__pk")
     )
-    return render(request, "review/eligibility.html", {"call": call, "rows": rows})
+    page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.application.call = call  # for its reference; joining the call would decode its definition on every row
+    counts = rows.aggregate(
+        total=Count("pk"),
+        by_rules=Count("pk", filter=Q(is_eligible_by_rules=True)),
+        overridden=Count("pk", filter=Q(override__isnull=False)),
+    )
+    return render(request, "review/eligibility.html", {"call": call, "page_obj": page, "counts": counts})
 
 
 @require_POST
@@ -143,15 +158,16 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
                     lambda: services.assignment_add(application=application, member=member, user=request.user),
                     _("Assignment added."),
                 )
-        return redirect("review:assignments", slug=slug)
-    table = services.affinity_table(call)
+        return redirect(request.get_full_path())  # back to the same page of the table
+    # One page of dossiers: its contents and assignments only (the affinities are the run's, kept on each row).
+    page = Paginator(eligible_applications_query(call), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    pks = [application.pk for application in page.object_list]
     assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(application__call=call).select_related("member__user", "review"):
+    for assignment in Assignment.objects.filter(application__in=pks).select_related("member__user", "review"):
         assignments.setdefault(assignment.application_id, []).append(assignment)
-    contents = latest_contents([a.pk for a in table.applications])
-    rows = [(a, contents.get(a.pk, {}), assignments.get(a.pk, [])) for a in table.applications]
-    conflicts = set(table.conflicts)
-    context = {"call": call, "rows": rows, "members": table.members, "conflicts": conflicts}
+    contents = latest_contents(pks)
+    rows = [(a, contents.get(a.pk, {}), assignments.get(a.pk, [])) for a in page.object_list]
+    context = {"call": call, "rows": rows, "page_obj": page, "members": committee(call)}
     return render(request, "review/assignments.html", context)
 
 
@@ -213,12 +229,19 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     if current is not None:
         later = rows[rows.index(current) + 1 :]
         following = next((row for row in later if row.eligible and row.decision is None), None)
+    paginator = Paginator(rows, TABLE_PAGE_SIZE)
+    # The chosen dossier's page, when the one asked for does not hold it (the next undecided may be further on).
+    page = paginator.get_page(request.GET.get("page"))
+    if current is not None and current not in page.object_list:
+        page = paginator.get_page(rows.index(current) // TABLE_PAGE_SIZE + 1)
     query = request.GET.copy()
     query.pop("dossier", None)
+    query["page"] = str(page.number)
     context = {
         "call": call,
         "selection": selection_for(call),
         "rows": rows,
+        "page_obj": page,
         "current": current,
         "following": following,
         "comparison": reviews_side_by_side(call, current.reviews) if current else [],

@@ -16,6 +16,8 @@ from ..errors import DecisionsPublished, NotEligible, SelectionError
 from ..models import Decision, Selection, SelectionEvent
 from .selection import locked_selection
 
+NOTIFICATION_BATCH = 100  # decisions per message to the worker
+
 
 @transaction.atomic
 def decision_record(*, application: Application, user, outcome: str, rationale: str = "") -> Decision:
@@ -52,8 +54,8 @@ def decisions_publish(*, call: Call, user) -> int:
         raise SelectionError(_("Record at least one decision before publishing."), code=ErrorCode.NO_DECISION)
     Selection.objects.filter(pk=selection.pk).update(decisions_published_at=timezone.now())
     SelectionEvent.record(SelectionEvent.Kind.DECISIONS_PUBLISHED, user, call=call, details={"count": len(decisions)})
-    from ..tasks import notify_decision
+    from ..tasks import notify_decisions
 
-    for pk in decisions:
-        transaction.on_commit(partial(notify_decision.delay, pk))
+    for start in range(0, len(decisions), NOTIFICATION_BATCH):
+        transaction.on_commit(partial(notify_decisions.delay, decisions[start : start + NOTIFICATION_BATCH]))
     return len(decisions)

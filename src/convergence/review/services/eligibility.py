@@ -36,16 +36,21 @@ def eligibility_check(*, call: Call, user, early: bool = False) -> dict[str, int
     if not call.has_closed and not early:
         raise ApplicationsStillOpen()
     now = timezone.now()
-    counts = {"eligible": 0, "ineligible": 0}
-    applications = list(submitted_applications(call))
-    contents = latest_contents([a.pk for a in applications])
-    for application in applications:
-        reasons = eligibility_reasons(call, contents.get(application.pk, {}))
-        eligibility, _created = Eligibility.objects.update_or_create(
-            application=application,
-            defaults={"is_eligible_by_rules": not reasons, "reasons": reasons, "checked_at": now},
-        )
-        counts["eligible" if eligibility.is_eligible else "ineligible"] += 1
+    pks = list(submitted_applications(call).values_list("pk", flat=True))
+    contents = latest_contents(pks)
+    existing = {e.application_id: e for e in Eligibility.objects.filter(application__in=pks)}
+    created: list[Eligibility] = []
+    changed: list[Eligibility] = []
+    for pk in pks:
+        reasons = eligibility_reasons(call, contents.get(pk, {}))
+        eligibility = existing.get(pk) or Eligibility(application_id=pk)
+        eligibility.is_eligible_by_rules, eligibility.reasons, eligibility.checked_at = not reasons, reasons, now
+        (changed if eligibility.pk else created).append(eligibility)
+    # Set-based: two statements whatever the number of dossiers (an organiser's override is a field not written).
+    Eligibility.objects.bulk_create(created, batch_size=1000)
+    Eligibility.objects.bulk_update(changed, ["is_eligible_by_rules", "reasons", "checked_at"], batch_size=500)
+    eligible = len([eligibility for eligibility in [*created, *changed] if eligibility.is_eligible])
+    counts = {"eligible": eligible, "ineligible": len(pks) - eligible}
     SelectionEvent.record(
         SelectionEvent.Kind.ELIGIBILITY_CHECKED, user, call=call, details={"early": not call.has_closed, **counts}
     )
