@@ -28,7 +28,10 @@ def _empty_cache():
     """Each test starts with an empty cache, as a newly deployed server does."""
     from django.core.cache import cache
 
+    from convergence.review.selectors import _RANKINGS
+
     cache.clear()
+    _RANKINGS.clear()  # the meeting's ranking kept in the process (a rolled-back test may reuse its ids)
     yield
 
 

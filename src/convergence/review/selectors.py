@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +16,7 @@ from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 
 from .calibration import calibrated_scores
-from .models import Assignment, CommitteeMember, Decision, Eligibility, Review, Selection
+from .models import Assignment, CommitteeMember, Decision, Eligibility, Review, Selection, SelectionEvent
 
 # Reviewers diverge when their scores (0–4) are this far apart, or when one says "label" and another "no".
 DISAGREEMENT_SPREAD = 1.5
@@ -176,6 +176,30 @@ def ranking(
     for index, row in enumerate((r for r in ordered if r.calibrated is not None), start=1):
         row.rank = index
     return [row for row in ordered if _matches(row, filters or {}) and _in_view(row, view)]
+
+
+# The meeting's ranking, kept per process and per call until the round changes (a review, a decision, an
+# eligibility, an assignment: each leaves a SelectionEvent; a revised or withdrawn dossier changes its rows).
+_RANKINGS: dict[int, tuple[tuple, list[RankedDossier]]] = {}
+
+
+def round_version(call: Call) -> tuple:
+    """What changes whenever the ranking may: three indexed aggregates, a few milliseconds at 5,000 dossiers."""
+    last_event = SelectionEvent.objects.filter(call=call).aggregate(last=Max("pk"))["last"]
+    dossiers = Application.objects.filter(call=call).aggregate(changed=Max("updated_at"), count=Count("pk"))
+    last_submission = Submission.objects.filter(application__call=call).aggregate(last=Max("pk"))["last"]
+    return (last_event, dossiers["changed"], dossiers["count"], last_submission)
+
+
+def meeting_ranking(call: Call, *, filters: dict[str, str] | None = None, view: str = "all") -> list[RankedDossier]:
+    """ranking(call, with_ineligible=True), computed once per change of the round rather than on every page of
+    the meeting (1.5 s at 5,000 dossiers; the rows are the same, filters and views applied after as there)."""
+    version = round_version(call)
+    kept = _RANKINGS.get(call.pk)
+    if kept is None or kept[0] != version:
+        kept = (version, ranking(call, with_ineligible=True))
+        _RANKINGS[call.pk] = kept
+    return [row for row in kept[1] if _matches(row, filters or {}) and _in_view(row, view)]
 
 
 def _sample_deviation(values: list[float], mean: float) -> float:

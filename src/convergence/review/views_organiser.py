@@ -27,7 +27,7 @@ from .selectors import (
     eligible_applications_query,
     latest_content,
     latest_contents,
-    ranking,
+    meeting_ranking,
     review_progress,
     reviews_side_by_side,
     selection_for,
@@ -222,7 +222,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in ("theme", "format", "domain", "country")}
     view = request.GET.get("view", "all")
     view = view if view in MEETING_VIEWS else "all"
-    rows = ranking(call, filters=filters, view=view, with_ineligible=True)
+    rows = meeting_ranking(call, filters=filters, view=view)
     chosen = request.GET.get("dossier", "")
     current = next((row for row in rows if str(row.application.pk) == chosen), None)
     following = None
