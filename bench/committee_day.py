@@ -66,8 +66,13 @@ FIELDS = [
     "langues traduction parole corpus faible ressource translation speech low-resource language",
     "travail emploi compétences inclusion handicap work jobs skills accessibility disability",
 ]
-ORGANISATIONS = [f"Institut {name}" for name in "Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa".split()]
-ORGANISATIONS += [f"University of {city}" for city in "Dakar Lyon Montreal Pune Nairobi Warsaw Lille Tunis".split()]
+ORGANISATIONS = [
+    f"Institut {name}"
+    for name in ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa"]
+]
+ORGANISATIONS += [
+    f"University of {city}" for city in ["Dakar", "Lyon", "Montreal", "Pune", "Nairobi", "Warsaw", "Lille", "Tunis"]
+]
 COUNTRIES = ["FR", "SN", "CI", "MA", "ET", "IN", "US", "CA", "GB", "PL", "DK", "DE", "KE", "TN", "BR"]
 
 
@@ -83,8 +88,7 @@ def build(dossiers: int, members: int, seed: int = 7) -> tuple[Call, User]:
     criteria = list(call.criteria.order_by("position"))
     formats = list(call.formats.all())
     owners = User.objects.bulk_create(
-        User(email=f"carrier{i}@lab{i % 400}.example", preferred_language="fr")
-        for i in range(dossiers)
+        User(email=f"carrier{i}@lab{i % 400}.example", preferred_language="fr") for i in range(dossiers)
     )
     now = timezone.now()
     applications = Application.objects.bulk_create(

@@ -88,3 +88,48 @@ def test_reading_the_selection_pages_writes_nothing(call, organiser, client):
         call=call, user=organiser, reviewers_per_dossier=2, min_load=0, max_load=5, fairness_first=False
     )
     assert Selection.objects.get(call=call).reviewers_per_dossier == 2
+
+
+def test_the_organiser_adds_and_removes_a_reviewer_on_the_page_they_were_on(assigned, organiser, client):
+    from convergence.review.models import Assignment
+
+    call = assigned["call"]
+    client.force_login(organiser)
+    page = f"/selection/{call.slug}/assignments/?page=1"
+    assert 'list="committee-members"' in client.get(page).content.decode()
+    application = assigned["applications"][0]
+    free = next(
+        m for m in assigned["members"][:3] if not Assignment.objects.filter(application=application, member=m).exists()
+    )
+    response = client.post(page, {"application": application.pk, "member": free.user.email.upper()})
+    assert response.status_code == 302 and response["Location"] == page
+    added = Assignment.objects.get(application=application, member=free)
+    assert added.source == Assignment.Source.MANUAL
+    conflicted = assigned["members"][3]  # a partner of every dossier
+    response = client.post(page, {"application": application.pk, "member": conflicted.user.email}, follow=True)
+    assert "un conflit d" in response.content.decode()
+    response = client.post(page, {"application": application.pk, "member": "nobody@example.org"}, follow=True)
+    assert "Choisissez un membre du comité" in response.content.decode()
+    client.post(page, {"remove": added.pk})
+    assert not Assignment.objects.filter(pk=added.pk).exists()
+    assert client.post(page, {"remove": "abc"}).status_code == 404
+    assert client.post(page, {"application": "1 OR 1", "member": free.user.email}).status_code == 404
+
+
+def test_long_tables_of_the_round_come_page_by_page(assigned, organiser, client, monkeypatch):
+    from convergence.review import views_organiser
+    from convergence.review.selectors import ranking
+
+    monkeypatch.setattr(views_organiser, "TABLE_PAGE_SIZE", 1)
+    call = assigned["call"]
+    client.force_login(organiser)
+    first = client.get(f"/selection/{call.slug}/eligibility/").content.decode()
+    assert 'class="fr-pagination' in first and "1 / 4" in first
+    second = client.get(f"/selection/{call.slug}/eligibility/?page=2").content.decode()
+    assert "2 / 4" in second and first.count('id="eligibility-') == second.count('id="eligibility-') == 1
+    rows = ranking(call, with_ineligible=True)
+    third = rows[2].application.pk
+    # The chosen dossier's page is shown, whatever page the link came from.
+    page = client.get(f"/selection/{call.slug}/meeting/?page=1&dossier={third}").content.decode()
+    assert "3 / 4" in page and f'id="dossier-{third}" class="cv-selected-row"' in page
+    assert client.get(f"/selection/{call.slug}/assignments/?page=99").status_code == 200  # the last page

@@ -165,4 +165,4 @@ class AffinityForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    member = forms.IntegerField(label=_("Member"))
+    member = forms.EmailField(label=_("Member"))  # the e-mail address, chosen in the committee's list

@@ -39,6 +39,11 @@ from .selectors import (
 TABLE_PAGE_SIZE = 50
 
 
+def _number(value: str | None) -> int:
+    """An id from a form; anything else finds nothing (404) rather than failing the request."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def selection_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
     selection = selection_for(call)
@@ -92,7 +97,7 @@ def eligibility_run(request: HttpRequest, slug: str) -> HttpResponse:
 def eligibility_list(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
     if request.method == "POST":
-        application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+        application = get_object_or_404(Application, pk=_number(request.POST.get("application")), call=call)
         form = OverrideForm(request.POST)
         if form.is_valid():
             attempt(
@@ -142,7 +147,7 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
     if request.method == "POST":
         if "remove" in request.POST:
-            assignment = get_object_or_404(Assignment, pk=request.POST["remove"], application__call=call)
+            assignment = get_object_or_404(Assignment, pk=_number(request.POST["remove"]), application__call=call)
             attempt(
                 request,
                 lambda: services.assignment_remove(assignment=assignment, user=request.user),
@@ -150,9 +155,15 @@ def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
             )
         else:
             form = AssignForm(request.POST)
-            application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
-            if form.is_valid():
-                member = get_object_or_404(CommitteeMember, pk=form.cleaned_data["member"], call=call)
+            application = get_object_or_404(Application, pk=_number(request.POST.get("application")), call=call)
+            member = (
+                CommitteeMember.objects.filter(call=call, user__email__iexact=form.cleaned_data["member"]).first()
+                if form.is_valid()
+                else None
+            )
+            if member is None:
+                messages.error(request, _("Choose a member of the committee by their e-mail address."))
+            else:
                 attempt(
                     request,
                     lambda: services.assignment_add(application=application, member=member, user=request.user),
@@ -205,7 +216,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     """The committee's table: one row per dossier; the chosen dossier's reviews side by side, and its decision."""
     call = access_call_for_organiser(user=request.user, slug=slug)
     if request.method == "POST":
-        application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+        application = get_object_or_404(Application, pk=_number(request.POST.get("application")), call=call)
         form = DecisionForm(request.POST)
         query = request.GET.copy()
         if form.is_valid():
