@@ -310,6 +310,8 @@ def main() -> None:
         "meeting": f"/selection/{call.slug}/meeting/",
         "meeting-dossier": f"/selection/{call.slug}/meeting/?dossier={ranked[0].application.pk}",
     }
+    if args.embeddings:  # the meeting's duplicates panel, loaded after the page, reads the stored vectors
+        pages["meeting-duplicates"] = f"/backoffice/calls/{call.slug}/triage/duplicates/"
     page_lines, baseline = [], None
     for name, url in pages.items():
         assert client.get(url).status_code == 200, name

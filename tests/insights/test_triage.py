@@ -238,3 +238,29 @@ def test_the_meeting_page_lists_the_probable_duplicates(call, submitted, organis
     assert f"?dossier={heat_fr.pk}#panel" in listed and f"?dossier={heat_en.pk}#panel" in listed
     client.force_login(heat_fr.owner)
     assert client.get(fragment).status_code == 403
+
+
+def _simple_near_duplicates(call, threshold):
+    """The whole-matrix search, pair by pair, as it was before it ran by blocks (issue 17)."""
+    found = triage.call_dossiers(call)
+    others = found + triage.labelled(exclude_call=call)
+    scores = similarity([d.text for d in found], [o.text for o in others])
+    pairs = []
+    for i in range(len(found)):
+        for j in range(len(others)):
+            if scores[i, j] < threshold or (others[j].kind == "dossier" and j <= i):
+                continue
+            if others[j].kind == "label" and others[j].pk == found[i].pk:
+                continue
+            pairs.append((found[i].pk, others[j].reference, round(float(scores[i, j]), 3)))
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
+
+
+@pytest.mark.parametrize("limit", [None, 0, 1, 2])
+def test_duplicates_found_by_blocks_and_bounded_are_those_of_the_whole_matrix(call, submitted, monkeypatch, limit):
+    monkeypatch.setattr(triage, "DUPLICATE_BLOCK", 2)  # three dossiers: two blocks
+    expected = _simple_near_duplicates(call, threshold=0.0)  # every pair: ties and order tested
+    pairs, total = triage.near_duplicates_counted(call, threshold=0.0, limit=limit)
+    found = [(pair.first.pk, pair.second.reference, pair.similarity) for pair in pairs]
+    assert total == len(expected) == 3
+    assert found == (expected if limit is None else expected[:limit])

@@ -117,6 +117,16 @@ def vectors(texts: list[str], model: TextModel | None = None) -> np.ndarray:
     return np.vstack([known[key] for key in keys])
 
 
+def embeddings(texts_a: list[str], texts_b: list[str], model: TextModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The two sets of texts as unit vectors in one space (the rows of `similarity`'s product), for a caller
+    that multiplies them block by block."""
+    model = model or text_model()
+    if model.stored:
+        return vectors(texts_a, model), vectors(texts_b, model)
+    both = model.encode(texts_a + texts_b)
+    return both[: len(texts_a)], both[len(texts_a) :]
+
+
 def similarity(texts_a: list[str], texts_b: list[str], model: TextModel | None = None) -> np.ndarray:
     """A len(a) × len(b) array of cosine similarities."""
     model = model or text_model()

@@ -19,7 +19,7 @@ from convergence.review.selectors import latest_contents
 
 from .models import EmbeddingVector
 from .selectors import Table
-from .similarity import similarity, similarity_to_text, text_model, vectors
+from .similarity import embeddings, similarity, similarity_to_text, text_model, vectors
 
 
 def challenge_text(content: dict) -> str:
@@ -100,26 +100,72 @@ class DuplicatePair:
         return self.second.kind == "label"
 
 
+# Rows of the similarity product computed at once: 5,000 dossiers never hold a 5,000 × 5,000 array of floats.
+DUPLICATE_BLOCK = 1000
+
+
+def _duplicate_candidates(
+    call: Call, threshold: float, dossiers: list[Challenge]
+) -> tuple[list[Challenge], np.ndarray, np.ndarray, np.ndarray]:
+    """(others, rows, columns, scores) of every pair at least `threshold` alike: a dossier and a later dossier of
+    the call, or a dossier and a challenge labelled in another edition (not its own label)."""
+    others = dossiers + labelled(exclude_call=call)
+    empty = np.zeros(0, dtype=int)
+    if not dossiers or not others:
+        return others, empty, empty, np.zeros(0)
+    mine, theirs = embeddings([d.text for d in dossiers], [o.text for o in others])
+    own_pks = np.array([d.pk for d in dossiers])
+    label_of = np.array([o.pk if o.kind == "label" else -1 for o in others])
+    columns = np.arange(len(others))
+    found_rows, found_columns, found_scores = [], [], []
+    for begin in range(0, len(dossiers), DUPLICATE_BLOCK):
+        block = mine[begin : begin + DUPLICATE_BLOCK] @ theirs.T
+        rows = np.arange(begin, begin + len(block))[:, None]
+        keep = block >= threshold
+        keep &= ~((columns[None, :] < len(dossiers)) & (columns[None, :] <= rows))  # each pair once, not itself
+        keep &= label_of[None, :] != own_pks[rows]  # not a dossier and its own label
+        pair_rows, pair_columns = np.nonzero(keep)
+        found_rows.append(pair_rows + begin)
+        found_columns.append(pair_columns)
+        found_scores.append(block[pair_rows, pair_columns])
+    return others, np.concatenate(found_rows), np.concatenate(found_columns), np.concatenate(found_scores)
+
+
 def near_duplicates(
-    call: Call, *, threshold: float | None = None, dossiers: list[Challenge] | None = None
+    call: Call,
+    *,
+    threshold: float | None = None,
+    dossiers: list[Challenge] | None = None,
+    limit: int | None = None,
 ) -> list[DuplicatePair]:
     """Pairs of submitted dossiers of the call, and of a dossier and a challenge labelled in another edition,
     whose texts are at least `threshold` alike (TRIAGE_DUPLICATE_THRESHOLD), closest first: the same challenge
-    from two carriers, translated, or submitted again."""
+    from two carriers, translated, or submitted again. With `limit`, the first `limit` of them (the same as the
+    whole list's first), without making a pair of the others."""
+    return near_duplicates_counted(call, threshold=threshold, dossiers=dossiers, limit=limit)[0]
+
+
+def near_duplicates_counted(
+    call: Call,
+    *,
+    threshold: float | None = None,
+    dossiers: list[Challenge] | None = None,
+    limit: int | None = None,
+) -> tuple[list[DuplicatePair], int]:
+    """near_duplicates and how many pairs there are in all."""
     threshold = settings.TRIAGE_DUPLICATE_THRESHOLD if threshold is None else threshold
     dossiers = call_dossiers(call) if dossiers is None else dossiers
-    past = labelled(exclude_call=call)
-    others = dossiers + past
-    scores = similarity([d.text for d in dossiers], [o.text for o in others])
-    pairs = []
-    for i, j in zip(*np.nonzero(scores >= threshold), strict=True):
-        other = others[j]
-        if other.kind == "dossier" and j <= i:
-            continue  # each pair once, never a dossier with itself
-        if other.kind == "label" and other.pk == dossiers[i].pk:
-            continue
-        pairs.append(DuplicatePair(dossiers[i], other, round(float(scores[i, j]), 3)))
-    return sorted(pairs, key=lambda pair: (-pair.similarity, pair.first.pk, pair.second.reference))
+    others, rows, columns, scores = _duplicate_candidates(call, threshold, dossiers)
+    chosen = np.arange(len(scores))
+    if limit is not None and len(scores) > limit:
+        # Every pair nearly as close as the limit-th (numpy's rounding may differ from Python's by a step, hence
+        # the margin); ties are then ordered exactly as in the whole list, and no other pair is made.
+        approximate = np.round(scores.astype(float), 3)
+        floor = -np.partition(-approximate, limit - 1)[limit - 1] - 0.0021 if limit else np.inf
+        chosen = np.nonzero(approximate >= floor)[0]
+    pairs = [DuplicatePair(dossiers[rows[k]], others[columns[k]], round(float(scores[k]), 3)) for k in chosen]
+    pairs.sort(key=lambda pair: (-pair.similarity, pair.first.pk, pair.second.reference))
+    return (pairs if limit is None else pairs[:limit]), len(scores)
 
 
 @dataclass(frozen=True)

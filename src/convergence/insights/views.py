@@ -169,15 +169,17 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
     only_differing = request.GET.get("themes") != "all"
     dossiers = triage_selectors.call_dossiers(call)  # read once for the three sections
     suggestions = triage_selectors.theme_review(call, dossiers=dossiers)
-    duplicates = triage_selectors.near_duplicates(call, dossiers=dossiers)
+    duplicates, duplicates_total = triage_selectors.near_duplicates_counted(
+        call, dossiers=dossiers, limit=TRIAGE_PAIRS_SHOWN
+    )
     rows = [row for row in suggestions if row.differs] if only_differing else suggestions
     return render(
         request,
         "insights/triage.html",
         {
             "call": call,
-            "duplicates": duplicates[:TRIAGE_PAIRS_SHOWN],
-            "duplicates_total": len(duplicates),
+            "duplicates": duplicates,
+            "duplicates_total": duplicates_total,
             "threshold": settings.TRIAGE_DUPLICATE_THRESHOLD,
             "themes": Paginator(rows, TRIAGE_ROWS_PER_PAGE).get_page(request.GET.get("page")),
             "differing": sum(row.differs for row in suggestions),
@@ -241,5 +243,5 @@ def duplicates_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "insights/_meeting_duplicates.html",
-        {"call": call, "duplicates": triage_selectors.near_duplicates(call)[:TRIAGE_PAIRS_SHOWN]},
+        {"call": call, "duplicates": triage_selectors.near_duplicates(call, limit=TRIAGE_PAIRS_SHOWN)},
     )
