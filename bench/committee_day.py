@@ -250,9 +250,12 @@ def main() -> None:
     step("affinity-tfidf", lambda: TfidfAffinity().scores(texts, profiles))
     if args.embeddings:
         from convergence.insights.triage import embed_changed_texts
+        from convergence.review.models import Selection
 
+        Selection.objects.filter(call=call).update(affinity_model="embeddings")  # the worker embeds its texts
         step("embed-texts (worker, before)", embed_changed_texts)
-        step("affinity-embeddings", lambda: affinity_model("use").scores(texts, profiles))
+        step("affinity-embeddings", lambda: affinity_model("embeddings").scores(texts, profiles))
+        Selection.objects.filter(call=call).update(affinity_model="tfidf")  # the assignment below: TF-IDF
     step("conflicts", lambda: conflict_reasons(members, applications, contents))
     summary = step("assignment", lambda: services.assignment_run(call=call, user=organiser))
     print(f"  {summary}")

@@ -81,3 +81,17 @@ def test_the_organiser_chooses_it_and_members_add_publications(english_experts, 
     member_client.post(f"/committee/{call.slug}/profile/", profile)
     member.refresh_from_db()
     assert "Plasmodium" in member.publications and "Plasmodium" in member.profile_text
+
+
+def test_the_worker_embeds_before_the_day_what_the_assignment_will_read(english_experts):
+    from convergence.insights.models import EmbeddingVector
+    from convergence.insights.triage import embed_changed_texts
+
+    round_, _experts = english_experts
+    Selection.objects.update_or_create(call=round_["call"], defaults={"affinity_model": "embeddings"})
+    embed_changed_texts()
+    dossiers_embedded = EmbeddingVector.objects.count()
+    services.affinity_table(round_["call"])
+    # Only the members' profiles were new: the dossiers' texts as the assignment reads them were stored.
+    assert EmbeddingVector.objects.count() - dossiers_embedded <= len(round_["members"]) + len(_experts)
+    assert embed_changed_texts() == 0

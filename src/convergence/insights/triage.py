@@ -300,13 +300,24 @@ def theme_review(call: Call, *, dossiers: list[Challenge] | None = None) -> list
 
 def embed_changed_texts() -> int:
     """Embed what triage reads and has no stored vector for yet: the submitted dossiers of open calls and the
-    labelled challenges (the worker's periodic task; readers embed what is still missing themselves)."""
+    labelled challenges, and, where the selection reads affinity as meaning, the dossiers' texts as the
+    assignment reads them (the worker's periodic task; readers embed what is still missing themselves)."""
     model = text_model()
     if not model.stored:
         return 0
+    from convergence.review.affinity import dossier_text
+    from convergence.review.models import AffinitySource, Selection
+
     texts = [challenge.text for challenge in labelled()]
+    by_meaning = set(
+        Selection.objects.filter(affinity_model=AffinitySource.EMBEDDINGS).values_list("call_id", flat=True)
+    )
     for call in Call.objects.filter(applications__status=Application.Status.SUBMITTED).distinct():
-        texts += [dossier.text for dossier in call_dossiers(call)]
+        dossiers = call_dossiers(call)
+        texts += [dossier.text for dossier in dossiers]
+        if call.pk in by_meaning:  # the assignment reads these texts too (themes and domains with them)
+            contents = latest_contents([dossier.pk for dossier in dossiers])
+            texts += [dossier_text(content) for content in contents.values()]
     before = EmbeddingVector.objects.filter(model=model.name).count()
     vectors(texts, model)
     return EmbeddingVector.objects.filter(model=model.name).count() - before
