@@ -21,7 +21,14 @@ from convergence.web.api_pagination import PAGE_PARAMETERS, paged_response
 from . import services
 from .access import access_assignment_for_member, member_can_read
 from .models import Assignment, Decision, Eligibility, Review
-from .selectors import MEETING_VIEWS, latest_content, published_decision, ranking, review_of, reviews_visible_to_member
+from .selectors import (
+    MEETING_VIEWS,
+    latest_content,
+    meeting_ranking,
+    published_decision,
+    review_of,
+    reviews_visible_to_member,
+)
 
 
 class CriterionReviewSerializer(serializers.Serializer):
@@ -217,7 +224,8 @@ class RankingApi(APIView):
         view = request.query_params.get("view", "all")
         if view not in MEETING_VIEWS:
             raise ValidationError({"view": [_("Choose one of: %(views)s.") % {"views": ", ".join(MEETING_VIEWS)}]})
-        rows = ranking(call, filters=filters, view=view)
+        # The meeting's kept ranking without the ineligible dossiers it shows last: ranking(call, filters, view).
+        rows = [row for row in meeting_ranking(call, filters=filters, view=view) if row.eligible]
         return paged_response(request, rows, lambda page: RankingOutput(page, many=True).data)
 
 
