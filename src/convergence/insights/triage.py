@@ -313,11 +313,11 @@ def embed_changed_texts() -> int:
         Selection.objects.filter(affinity_model=AffinitySource.EMBEDDINGS).values_list("call_id", flat=True)
     )
     for call in Call.objects.filter(applications__status=Application.Status.SUBMITTED).distinct():
-        dossiers = call_dossiers(call)
-        texts += [dossier.text for dossier in dossiers]
+        submitted = call.applications.filter(status=Application.Status.SUBMITTED).values_list("pk", flat=True)
+        contents = latest_contents(list(submitted)).values()  # as call_dossiers reads them, read once here
+        texts += [challenge_text(content) for content in contents]
         if call.pk in by_meaning:  # the assignment reads these texts too (themes and domains with them)
-            contents = latest_contents([dossier.pk for dossier in dossiers])
-            texts += [dossier_text(content) for content in contents.values()]
+            texts += [dossier_text(content) for content in contents]
     before = EmbeddingVector.objects.filter(model=model.name).count()
     vectors(texts, model)
     return EmbeddingVector.objects.filter(model=model.name).count() - before

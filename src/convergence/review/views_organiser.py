@@ -236,15 +236,15 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     rows = meeting_ranking(call, filters=filters, view=view)
     chosen = request.GET.get("dossier", "")
     current = next((row for row in rows if str(row.application.pk) == chosen), None)
+    position = rows.index(current) if current is not None else None
     following = None
-    if current is not None:
-        later = rows[rows.index(current) + 1 :]
-        following = next((row for row in later if row.eligible and row.decision is None), None)
+    if position is not None:
+        following = next((row for row in rows[position + 1 :] if row.eligible and row.decision is None), None)
     paginator = Paginator(rows, TABLE_PAGE_SIZE)
     # The chosen dossier's page, when the one asked for does not hold it (the next undecided may be further on).
     page = paginator.get_page(request.GET.get("page"))
-    if current is not None and current not in page.object_list:
-        page = paginator.get_page(rows.index(current) // TABLE_PAGE_SIZE + 1)
+    if position is not None and not page.start_index() <= position + 1 <= page.end_index():
+        page = paginator.get_page(position // TABLE_PAGE_SIZE + 1)
     query = request.GET.copy()
     query.pop("dossier", None)
     query["page"] = str(page.number)

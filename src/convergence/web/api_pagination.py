@@ -70,17 +70,16 @@ def _positive_int(request: Request, name: str, *, maximum: int | None = None) ->
     return value
 
 
-def paged_response(
-    request: Request, items: QuerySet | Sequence, serialize: Callable[[Any], Any], *, status: int = 200
-) -> Response:
+def paged_response(request: Request, items: QuerySet | Sequence, serialize: Callable[[Any], Any]) -> Response:
     """The list (or the page of it the query asks for) as `serialize` writes it, with the paging headers."""
     page = _positive_int(request, "page")
     page_size = _positive_int(request, "page_size", maximum=MAX_PAGE_SIZE)
-    total = items.count() if isinstance(items, QuerySet) else len(items)
     if page is None and page_size is None:
-        response = Response(serialize(items), status=status)
-        response["X-Total-Count"] = str(total)
+        whole = list(items)  # read once: its length is the count, no COUNT query beside it
+        response = Response(serialize(whole))
+        response["X-Total-Count"] = str(len(whole))
         return response
+    total = items.count() if isinstance(items, QuerySet) else len(items)
     page = page or 1
     page_size = page_size or DEFAULT_PAGE_SIZE
     if isinstance(items, QuerySet):  # ties broken by the key, or a row could show on two pages and another on none
@@ -90,7 +89,7 @@ def paged_response(
     start = (page - 1) * page_size
     # Past the end, nothing is read: a huge page would overflow the database's OFFSET.
     window = items[start : start + page_size] if start < total else items[:0]
-    response = Response(serialize(window), status=status)
+    response = Response(serialize(window))
     response["X-Total-Count"] = str(total)
     last = max(1, math.ceil(total / page_size))
     url = replace_query_param(request.build_absolute_uri(), "page_size", page_size)
