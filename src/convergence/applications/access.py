@@ -7,7 +7,7 @@ from django.http import Http404
 
 from convergence.accounts.access import user_is_organiser
 
-from .models import Application, Attachment, Submission
+from .models import Application, Attachment, MessageAttachment, Submission
 
 __all__ = ["user_is_organiser"]
 
@@ -52,3 +52,12 @@ def access_submission(*, user, submission_id: int) -> Submission:
         raise Http404
     access_application_for_reader(user=user, application_id=submission.application_id)
     return submission
+
+
+def access_message_attachment(*, user, attachment_id: int) -> MessageAttachment:
+    """A file of a dossier's thread: for the dossier's owner and the organisers."""
+    attachment = MessageAttachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    access_application_for_reader(user=user, application_id=attachment.message.application_id)
+    return attachment

@@ -207,3 +207,56 @@ class AttachmentForm(DsfrBaseForm):
 
 class SubmitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MessageForm(DsfrBaseForm):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    file = forms.FileField(
+        label=_("PDF file (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
+class CompletionRequestForm(DsfrBaseForm):
+    fields_to_complete = forms.MultipleChoiceField(
+        label=_("Fields to complete"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due date (the call's time zone)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    message = forms.CharField(
+        label=_("What is missing (the applicant reads it)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args, labels: dict, **kwargs):
+        from .fields import COMPLETABLE_FIELDS
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["fields_to_complete"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(name, labels.get(name, name)) for name in COMPLETABLE_FIELDS]
+
+
+class NoteForm(DsfrBaseForm):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    audience = forms.ChoiceField(
+        label=_("Who reads it"),
+        choices=[("organisers", _("Organisers only")), ("committee", _("Organisers and committee"))],
+        widget=forms.RadioSelect,
+        initial="organisers",
+    )
+
+
+class TagsForm(DsfrBaseForm):
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=800,
+        help_text=_("Separated by commas, e.g. missing letter, to discuss."),
+    )
+
+    def labels(self) -> list[str]:
+        return [label for label in self.cleaned_data["tags"].split(",") if label.strip()]

@@ -182,6 +182,14 @@ class ApplicationEvent(Event):
         ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
         ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
         REMINDED = "reminded", _("Reminder sent")
+        MESSAGE_SENT = "message_sent", _("Message sent")
+        MESSAGE_SHARED = "message_shared", _("Message shared with the committee")
+        COMPLETION_REQUESTED = "completion_requested", _("Completion requested")
+        COMPLETION_ANSWERED = "completion_answered", _("Completion answered")
+        COMPLETION_CANCELLED = "completion_cancelled", _("Completion request cancelled")
+        NOTE_ADDED = "note_added", _("Internal note added")
+        NOTE_REMOVED = "note_removed", _("Internal note removed")
+        TAGS_CHANGED = "tags_changed", _("Tags changed")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=16, blank=True)
@@ -189,3 +197,139 @@ class ApplicationEvent(Event):
 
     class Meta(Event.Meta):
         verbose_name = _("dossier event")
+
+
+# What only organisers (and, for some, the committee) see of a dossier's history: never its applicant.
+INTERNAL_EVENT_KINDS = frozenset(
+    {
+        ApplicationEvent.Kind.MESSAGE_SHARED,
+        ApplicationEvent.Kind.NOTE_ADDED,
+        ApplicationEvent.Kind.NOTE_REMOVED,
+        ApplicationEvent.Kind.TAGS_CHANGED,
+    }
+)
+
+
+class Tag(models.Model):
+    """An organisers' label on dossiers of a call ("missing letter", "to discuss"): never shown to applicants."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="tags")
+    label = models.CharField(_("tag"), max_length=60)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [models.UniqueConstraint(fields=["call", "label"], name="unique_tag_per_call")]
+        verbose_name = _("tag")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DossierTag(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="tagged")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "tag"], name="unique_dossier_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.tag_id}"
+
+
+class Message(models.Model):
+    """One message of a dossier's thread between its applicant and the organisers."""
+
+    class Side(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ORGANISERS = "organisers", _("Organisers")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(_("from"), max_length=16, choices=Side.choices)
+    body = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    # When the other side first opened the thread after it was sent.
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    shared_with_committee_at = models.DateTimeField(_("shared with the committee at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("message")
+        indexes = [models.Index(fields=["application", "side", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.side} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+def message_attachment_path(instance: MessageAttachment, filename: str) -> str:
+    application = instance.message.application
+    return f"messages/{application.call.slug}/{application.pk}/{instance.sha256}.pdf"
+
+
+class MessageAttachment(StoredUpload):
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=message_attachment_path, max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("message attachment")
+
+
+class CompletionRequest(models.Model):
+    """The organisers ask for named fields to be completed: the applicant may change those, and only those, until
+    `due_at` (after the deadline too), then submit again."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="completion_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    fields = models.JSONField(_("fields to complete"), default=list)
+    message = models.TextField(_("what is asked"))
+    due_at = models.DateTimeField(_("due at"))
+    # The version the organisers read when asking, and the one that answered.
+    asked_on = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="+", null=True)
+    answer = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("request for completion")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {', '.join(self.fields)}"
+
+    def state_at(self, now) -> str:
+        if self.answered_at:
+            return self.State.ANSWERED
+        if self.cancelled_at:
+            return self.State.CANCELLED
+        return self.State.OPEN if now < self.due_at else self.State.EXPIRED
+
+
+class InternalNote(models.Model):
+    """An organiser's note on a dossier. Never shown to its applicant; a note for the committee is shown to the
+    members who may read the dossier (not to a conflicted one)."""
+
+    class Audience(models.TextChoices):
+        ORGANISERS = "organisers", _("Organisers only")
+        COMMITTEE = "committee", _("Organisers and committee")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+    audience = models.CharField(_("who reads it"), max_length=16, choices=Audience.choices)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.created_at:%Y-%m-%d %H:%M}"

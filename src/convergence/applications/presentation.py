@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .forms import CarrierForm, ChallengeForm
-from .models import Application, ApplicationEvent
+from .models import INTERNAL_EVENT_KINDS, Application, ApplicationEvent
 
 STEPS = [
     ("challenge", gettext_lazy("The challenge")),
@@ -69,6 +69,7 @@ def field_labels() -> dict[str, object]:
         "claims": _("Selection criteria"),
         "partners": _("Partners"),
         "datasets": _("Datasets used"),
+        "attachments": _("Attachments"),
     }
 
 
@@ -83,7 +84,8 @@ def history_lines(application: Application) -> list[HistoryLine]:
     """The dossier's history, an editing session per line, each naming the fields it changed."""
     labels = field_labels()
     lines = []
-    for event in application.events.select_related("actor"):
+    # The organisers' own actions (notes, tags, sharing) are not the applicant's history.
+    for event in application.events.exclude(kind__in=INTERNAL_EVENT_KINDS).select_related("actor"):
         until = event.details.get("until")
         lines.append(
             HistoryLine(

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from convergence.calls.models import Call
 
-from .models import Application
+from .models import Application, CompletionRequest, Message
 
 
 def applications_of_owner(*, user) -> QuerySet[Application]:
@@ -21,11 +22,27 @@ class BackofficeFilters:
     domain: str = ""
     country: str = ""
     criterion: str = ""
+    tag: str = ""
+    follow_up: str = ""
     search: str = ""
 
 
 def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> QuerySet[Application]:
-    queryset = Application.objects.filter(call=call).select_related("format", "owner")
+    unread = Message.objects.filter(application=OuterRef("pk"), side=Message.Side.APPLICANT, read_at__isnull=True)
+    open_completion = CompletionRequest.objects.filter(
+        application=OuterRef("pk"), answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=timezone.now()
+    )
+    queryset = (
+        Application.objects.filter(call=call)
+        .select_related("format", "owner")
+        .annotate(has_unread=Exists(unread), completion_open=Exists(open_completion))
+    )
+    if filters.tag:
+        queryset = queryset.filter(tagged__tag__label=filters.tag)
+    if filters.follow_up == "unread":
+        queryset = queryset.filter(has_unread=True)
+    elif filters.follow_up == "completion":
+        queryset = queryset.filter(completion_open=True)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.theme:
@@ -49,7 +66,7 @@ def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> Qu
                 | Q(partners__organisation__icontains=word)
                 | Q(owner__email__icontains=word)
             )
-    return queryset.distinct().prefetch_related("themes", "domains", "partners", "claims__criterion")
+    return queryset.distinct().prefetch_related("themes", "domains", "partners", "claims__criterion", "tagged__tag")
 
 
 def application_counts(*, call: Call) -> dict[str, int]:

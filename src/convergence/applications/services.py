@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
 from convergence.core.uploads import pdf_problem, size_problem
 
+from .completion import completion_allowing, completion_answered, content_completed, version_changes
 from .errors import (
     AttachmentRejected,
     CallNotOpen,
@@ -28,25 +30,10 @@ from .errors import (
     InvalidTransition,
     StaleVersion,
 )
+from .fields import RELATED_FIELDS, SCALAR_FIELDS
 from .models import Application, ApplicationEvent, Attachment, CriterionClaim, DatasetUsed, Partner, Submission
 from .rules import application_problems
 
-SCALAR_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "trl",
-    "already_launched",
-    "launched_on",
-    "expected_results",
-    "carrier_name",
-    "carrier_type",
-    "carrier_country",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-RELATED_FIELDS = ("format", "themes", "domains", "partners", "datasets", "claims")
 CALL_TEXT_FIELDS = ("definition", "faq", "trl_scale", "purpose", "audience", "tagline", "additional_examination")
 
 
@@ -66,10 +53,24 @@ def _lock_owned(queryset, application_id: int, user) -> Application:
     return application
 
 
-def _lock_for_owner(application_id: int, user) -> Application:
-    """The dossier, row-locked until commit, if `user` owns it and the call still accepts changes."""
+def _ensure_may_change(application: Application, now: datetime, fields: Iterable[str]) -> None:
+    """Before the deadline anything may change; after it, only what an open request for completion reopened."""
+    call = application.call
+    if now < call.opens_at:
+        raise CallNotOpen()
+    if not call.accepts_changes_at(now):
+        completion_allowing(application, now, fields)
+
+
+def _lock_for_owner(application_id: int, user, *, field: str | None = None) -> Application:
+    """The dossier, row-locked until commit, if `user` owns it and may still change `field` (None: the dossier as a
+    whole, which only the call's deadline allows)."""
     application = _lock_owned(Application.objects.select_related("call", "owner"), application_id, user)
-    _ensure_call_accepts_changes(application.call, timezone.now())
+    now = timezone.now()
+    if field is None:
+        _ensure_call_accepts_changes(application.call, now)
+    else:
+        _ensure_may_change(application, now, [field])
     return application
 
 
@@ -168,7 +169,11 @@ def application_update(
         raise InvalidApplicationData(field_errors={field: [_("Unknown field.")] for field in sorted(unknown)})
     _check_belongs_to_call(application.call, changes)
     now = timezone.now()
-    _ensure_call_accepts_changes(application.call, now)
+    if application.call.accepts_changes_at(now):
+        _ensure_call_accepts_changes(application.call, now)
+    else:
+        # A step's form sends all its fields: only those it really changes must be reopened.
+        _ensure_may_change(application, now, _changed_fields(application, changes))
     was_submitted = application.submissions.exists()
     # The conditional UPDATE is the lock: of two saves from the same version, one wins, one is refused.
     bumped = Application.objects.filter(pk=application.pk, version=expected_version).update(
@@ -405,18 +410,28 @@ def application_submit(
         # Even after the deadline: a retry of a submit accepted at 23:59:59 gets its receipt, not a refusal.
         given.replayed = True
         return given
-    _ensure_call_accepts_changes(application.call, now)
+    completion = None
+    if application.call.accepts_changes_at(now):
+        _ensure_call_accepts_changes(application.call, now)
+    else:
+        completion = completion_allowing(application, now, [])
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion()
     problems = application_problems(application)
+    if completion is not None:
+        # The other fields come from the last submitted version, which passed these rules.
+        problems = {field: found for field, found in problems.items() if field in completion.fields}
     if problems:
         raise IncompleteApplication(field_errors=problems)
-    content = application_snapshot(application)
+    content = working_copy = application_snapshot(application)
+    if completion is not None and latest is not None:
+        content = content_completed(latest.content, working_copy, completion)
     previous_status = application.status
     Application.objects.filter(pk=application.pk).update(
         status=Application.Status.SUBMITTED,
         submitted_at=now,
-        has_unsubmitted_changes=False,
+        # Changes made before the deadline to fields no completion reopened stay unsubmitted.
+        has_unsubmitted_changes=content != working_copy,
         version=F("version") + 1,
         updated_at=now,
     )
@@ -438,6 +453,9 @@ def application_submit(
         to_status=Application.Status.SUBMITTED,
         details={"receipt": submission.receipt_number, "digest": submission.digest},
     )
+    if completion is not None:
+        changed = [change.field for change in version_changes(latest.content, content)] if latest else []
+        completion_answered(completion, submission, user, changed)
     from .tasks import send_receipt_email
 
     transaction.on_commit(lambda: send_receipt_email.delay(submission.pk))
@@ -465,7 +483,7 @@ def application_withdraw(*, application: Application, user) -> Application:
 
 @transaction.atomic
 def attachment_add(*, application: Application, user, upload: UploadedFile) -> Attachment:
-    application = _lock_for_owner(application.pk, user)
+    application = _lock_for_owner(application.pk, user, field="attachments")
     if application.attachments.filter(removed_at__isnull=True).count() >= settings.ATTACHMENT_MAX_COUNT:
         raise AttachmentRejected(
             _("A dossier holds at most %(count)d attachments: remove one first.")
@@ -489,7 +507,7 @@ def attachment_add(*, application: Application, user, upload: UploadedFile) -> A
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user) -> None:
-    application = _lock_for_owner(attachment.application_id, user)
+    application = _lock_for_owner(attachment.application_id, user, field="attachments")
     removed = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
     if removed:
         _mark_changed_since_submission(application)

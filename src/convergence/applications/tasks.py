@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -79,3 +80,67 @@ def send_draft_reminder(application_id: int) -> None:
             "link": settings.SITE_URL + application.get_absolute_url(),
         }
         EmailMessage(_("Your dossier is not submitted yet"), body, to=[owner.email]).send()
+
+
+def _organisers_following(application) -> list:
+    """Who is told of an applicant's message: the organisers who already wrote on the dossier or asked for its
+    completion; while nobody has, every organiser."""
+    from convergence.accounts.models import User
+
+    from .models import CompletionRequest, Message
+
+    following = set(
+        Message.objects.filter(application=application, side=Message.Side.ORGANISERS).values_list("author", flat=True)
+    ) | set(CompletionRequest.objects.filter(application=application).values_list("requested_by", flat=True))
+    organisers = User.objects.filter(is_active=True).filter(is_organiser=True)
+    if following:
+        organisers = User.objects.filter(is_active=True, pk__in=following)
+    return list(organisers)
+
+
+@shared_task(acks_late=True)
+def send_message_notification(message_id: int) -> int:
+    """Tell the other side of the thread that a message waits, in each reader's language, with a link and never
+    the message itself. Returns how many people were told."""
+    from .models import Message
+
+    message = Message.objects.select_related("application__call", "application__owner").get(pk=message_id)
+    application = message.application
+    if message.side == Message.Side.ORGANISERS:
+        recipients = [(application.owner, settings.SITE_URL + application.get_absolute_url())]
+    else:
+        link = settings.SITE_URL + reverse("applications:backoffice_detail", kwargs={"pk": application.pk})
+        recipients = [(user, link) for user in _organisers_following(application) if user.pk != message.author_id]
+    for user, link in recipients:
+        with override(user.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("New message about the dossier %(reference)s") % {"reference": application.reference}
+            body = _(
+                "Hello,\n\nA new message about the dossier %(reference)s waits for you on the platform.\n"
+                "Read it and answer there: %(link)s\n\nThe Convergence team"
+            ) % {"reference": application.reference, "link": link + "#messages"}
+            EmailMessage(subject, body, to=[user.email]).send()
+    return len(recipients)
+
+
+@shared_task(acks_late=True)
+def send_completion_request_email(request_id: int) -> None:
+    """Tell the applicant what to complete and until when, in their language; the request is on the platform."""
+    from .models import CompletionRequest
+    from .presentation import field_labels
+
+    request = CompletionRequest.objects.select_related("application__call", "application__owner").get(pk=request_id)
+    application = request.application
+    owner = application.owner
+    with override(owner.preferred_language or settings.LANGUAGE_CODE):
+        labels = field_labels()
+        body = _(
+            "Hello,\n\nThe organisers ask you to complete your dossier %(reference)s: %(fields)s.\n"
+            "You may change these fields, and only these, then submit again until %(due)s (Paris time).\n"
+            "Their request and the form are here: %(link)s\n\nThe Convergence team"
+        ) % {
+            "reference": application.reference,
+            "fields": ", ".join(str(labels.get(field, field)) for field in request.fields),
+            "due": readable_moment(timezone.localtime(request.due_at, application.call.tz), seconds=False),
+            "link": settings.SITE_URL + application.get_absolute_url(),
+        }
+        EmailMessage(_("Your dossier is to be completed"), body, to=[owner.email]).send()

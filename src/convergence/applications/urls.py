@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_organiser
+from . import views, views_instruction, views_organiser
 
 app_name = "applications"
 
@@ -26,4 +26,20 @@ urlpatterns = [
         name="backoffice_export",
     ),
     path("backoffice/dossiers/<int:pk>/", views_organiser.backoffice_detail, name="backoffice_detail"),
+    path("dossiers/<int:pk>/messages/", views_instruction.message_post, name="messages"),
+    path("messages/attachments/<int:attachment_id>/", views_instruction.message_attachment, name="message_attachment"),
+    path(
+        "backoffice/dossiers/<int:pk>/messages/<int:message_id>/share/",
+        views_instruction.message_share,
+        name="message_share",
+    ),
+    path("backoffice/dossiers/<int:pk>/completion/", views_instruction.completion_create, name="completion_create"),
+    path(
+        "backoffice/dossiers/<int:pk>/completion/<int:request_id>/cancel/",
+        views_instruction.completion_cancel,
+        name="completion_cancel",
+    ),
+    path("backoffice/dossiers/<int:pk>/notes/", views_instruction.note_add, name="note_add"),
+    path("backoffice/dossiers/<int:pk>/notes/<int:note_id>/remove/", views_instruction.note_remove, name="note_remove"),
+    path("backoffice/dossiers/<int:pk>/tags/", views_instruction.tags_update, name="tags"),
 ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,8 +21,9 @@ from convergence.calls.models import Call
 from convergence.core.errors import DomainError
 from convergence.web.feedback import attempt
 
-from . import services
+from . import instruction, services
 from .access import access_application_for_owner, access_application_for_reader, access_attachment, access_submission
+from .completion import completion_open
 from .dossier_pdf import dossier_response
 from .errors import IncompleteApplication
 from .forms import (
@@ -29,12 +32,13 @@ from .forms import (
     ChallengeForm,
     CriteriaForm,
     DatasetFormSet,
+    MessageForm,
     PartnerFormSet,
     SubmitForm,
     rows_kept,
 )
-from .models import Application
-from .presentation import STEP_NAMES, STEPS, history_lines, problems_to_fix, step_of_field
+from .models import Application, CompletionRequest
+from .presentation import STEP_NAMES, STEPS, field_labels, history_lines, problems_to_fix, step_of_field
 from .receipts import receipt_response
 from .rules import application_problems
 from .selectors import applications_of_owner
@@ -42,11 +46,36 @@ from .selectors import applications_of_owner
 STEP_FORMS = {"challenge": ChallengeForm, "carrier": CarrierForm, "criteria": CriteriaForm}
 
 
+# The dossier's fields each step edits, for a request for completion that reopens only some of them.
+STEP_FIELDS = {
+    "challenge": {*ChallengeForm.base_fields} - {"version"},
+    "carrier": {*CarrierForm.base_fields} - {"version"},
+    "partners": {"partners", "datasets"},
+    "criteria": {"claims"},
+    "attachments": {"attachments"},
+}
+
+
+def _completion(application: Application) -> CompletionRequest | None:
+    """The open request for completion that lets the applicant change some fields after the deadline."""
+    if application.call.is_open:
+        return None
+    return completion_open(application, timezone.now())
+
+
+def _labels_of(completion: CompletionRequest | None) -> list[str]:
+    labels = field_labels()
+    return [str(labels.get(field, field)) for field in completion.fields] if completion else []
+
+
 def _step_context(application: Application, step: str, problems: Mapping[str, Sequence[object]] | None = None) -> dict:
     """`problems`: what the caller already knows is missing (the review step reads it once for both uses)."""
     index = STEP_NAMES.index(step)
+    completion = _completion(application)
     if problems is None:
         problems = application_problems(application)
+    if completion is not None:  # the other fields are the last submitted version's, which passed the rules
+        problems = {field: found for field, found in problems.items() if field in completion.fields}
     steps_to_fix = {step_of_field(field) for field in problems}
     if steps_to_fix:
         steps_to_fix.add("review")
@@ -61,6 +90,10 @@ def _step_context(application: Application, step: str, problems: Mapping[str, Se
         "step_title": STEPS[index][1],
         "next_step_title": STEPS[index + 1][1] if index + 1 < len(STEPS) else "",
         "previous_step": STEP_NAMES[index - 1] if index else "",
+        "completion": completion,
+        "completion_labels": _labels_of(completion),
+        "can_edit": application.call.is_open
+        or bool(completion and STEP_FIELDS.get(step, set()) & {*completion.fields}),
     }
 
 
@@ -73,11 +106,24 @@ def _is_autosave(request: HttpRequest) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
 
-def _closed_redirect(request: HttpRequest, application: Application) -> HttpResponse | None:
-    if not application.call.is_open:
-        messages.info(request, _("The deadline has passed: the dossier is read-only."))
-        return redirect(application)
-    return None
+def _closed_redirect(request: HttpRequest, application: Application, step: str) -> HttpResponse | None:
+    if application.call.is_open:
+        return None
+    completion = _completion(application)
+    if completion is not None and STEP_FIELDS[step] & {*completion.fields}:
+        return None
+    messages.info(request, _("The deadline has passed: the dossier is read-only."))
+    return redirect(application)
+
+
+def _only_requested(form: forms.Form, completion: CompletionRequest | None) -> None:
+    """After the deadline, the fields no request reopened are shown but cannot be changed."""
+    if completion is None:
+        return
+    for name, field in form.fields.items():
+        dossier_field = "claims" if name.startswith(("claim_", "justification_")) else name
+        if name != "version" and dossier_field not in completion.fields:
+            field.disabled = True
 
 
 @login_required
@@ -111,15 +157,18 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _attachments_step(request, application)
     if step == "review":
         return _review_step(request, application)
-    closed = _closed_redirect(request, application)
+    closed = _closed_redirect(request, application, step)
     if closed:
         return closed
     if step == "partners":
         return _partners_step(request, application)
     form_class = STEP_FORMS[step]
     call = application.call
+    completion = _completion(application)
     if request.method == "POST":
-        form = form_class(request.POST, call=call)
+        # Disabled fields read the dossier's values (the initial ones), never what was posted.
+        form = form_class(request.POST, initial=form_class.initial_from(application), call=call)
+        _only_requested(form, completion)
         if form.is_valid():
             answer = _save_and_answer(
                 request,
@@ -134,6 +183,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     else:
         form = form_class(initial=form_class.initial_from(application), call=call)
+        _only_requested(form, completion)
     panels = settings.THEMES_FIELD_PANELS if step == "challenge" else []
     return render(
         request,
@@ -219,6 +269,9 @@ def _attachments_step(request: HttpRequest, application: Application) -> HttpRes
 
 def _review_step(request: HttpRequest, application: Application) -> HttpResponse:
     problems: Mapping[str, Sequence[object]] = application_problems(application)
+    completion = _completion(application)
+    if completion is not None:
+        problems = {field: found for field, found in problems.items() if field in completion.fields}
     if request.method == "POST":
         form = SubmitForm(request.POST)
         if form.is_valid():
@@ -242,7 +295,7 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
         **_step_context(application, "review", problems),
         "problems": problems_to_fix(application, problems),
         "version": application.version,
-        "is_open": application.call.is_open,
+        "is_open": application.call.is_open or completion is not None,
         "attachments": application.attachments.filter(removed_at__isnull=True),
     }
     return render(request, "applications/step_review.html", context)
@@ -252,6 +305,14 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
+    return detail_page(request, application)
+
+
+def detail_page(request: HttpRequest, application: Application, *, message_form=None, status=200) -> HttpResponse:
+    """The applicant's dossier page; a refused message comes back to it with what was written."""
+    thread = list(instruction.thread_of(application))
+    unread = instruction.thread_read(application=application, user=request.user)
+    completion = _completion(application)
     context = {
         "application": application,
         "call": application.call,
@@ -259,8 +320,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": history_lines(application),
         "attachments": application.attachments.filter(removed_at__isnull=True),
         "panels": [import_string(path)(request, application) for path in settings.APPLICATION_PANELS],
+        "thread": thread,
+        "unread_count": unread,
+        "reader_side": "applicant",
+        "message_form": message_form or MessageForm(),
+        "message_action": reverse("applications:messages", kwargs={"pk": application.pk}),
+        "completion": completion,
+        "completion_labels": _labels_of(completion),
+        "completion_step": _first_step_of(completion.fields) if completion else "",
+        "show_completion_links": True,
     }
-    return render(request, "applications/detail.html", context)
+    return render(request, "applications/detail.html", context, status=status)
+
+
+def _first_step_of(fields: Sequence[str]) -> str:
+    return next((step for step, step_fields in STEP_FIELDS.items() if step_fields & {*fields}), "review")
 
 
 @login_required

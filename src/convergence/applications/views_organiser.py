@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +22,13 @@ from convergence.calls.models import Call
 from convergence.calls.selectors import call_current
 from convergence.core.countries import country_choices
 
+from . import instruction
 from .access import access_application_for_organiser, user_is_organiser
+from .completion import FieldChange, version_changes
 from .exports import applications_csv, applications_xlsx
-from .models import Application
+from .forms import CompletionRequestForm, MessageForm, NoteForm, TagsForm
+from .models import Application, CompletionRequest
+from .presentation import field_labels
 from .selectors import BackofficeFilters, application_counts, applications_for_backoffice
 
 
@@ -32,6 +40,8 @@ class FilterForm(forms.Form):
     domain = forms.ChoiceField(label=_("Priority domain"), required=False)
     country = forms.ChoiceField(label=_("Country (carrier or partner)"), required=False)
     criterion = forms.ChoiceField(label=_("Criterion claimed"), required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    follow_up = forms.ChoiceField(label=_("To follow up"), required=False)
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +53,11 @@ class FilterForm(forms.Form):
             "domain": [(d.code, d.label) for d in call.domains.all()],
             "country": country_choices()[1:],
             "criterion": [(c.code, f"{c.number}. {c.label}") for c in call.criteria.all()],
+            "tag": [(label, label) for label in instruction.tags_in_use(call)],
+            "follow_up": [
+                ("unread", _("Unread message from the applicant")),
+                ("completion", _("Request for completion open")),
+            ],
         }
         for name, options in choices.items():
             field = self.fields[name]
@@ -102,15 +117,69 @@ def backoffice_export(request: HttpRequest, slug: str, extension: str) -> HttpRe
 @require_GET
 def backoffice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_organiser(user=request.user, application_id=pk)
+    return backoffice_page(request, application)
+
+
+def _default_due(call: Call):
+    """A week from now at 23:59 in the call's zone: what a request for completion proposes."""
+    return timezone.localtime(timezone.now() + timedelta(days=7), call.tz).replace(hour=23, minute=59, second=0)
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    request: CompletionRequest
+    state: str
+    changes: list[FieldChange]
+    field_labels: list[str]
+
+
+def _completion_rows(application: Application) -> list[CompletionRow]:
+    labels = field_labels()
+    now = timezone.now()
+    rows = []
+    for request in application.completion_requests.select_related("asked_on", "answer", "requested_by"):
+        changes = (
+            version_changes(request.asked_on.content, request.answer.content)
+            if request.answer and request.asked_on
+            else []
+        )
+        state = request.state_at(now)
+        field_names = [str(labels.get(field, field)) for field in request.fields]
+        rows.append(CompletionRow(request, state, changes, field_names))
+    return rows
+
+
+def backoffice_page(request: HttpRequest, application: Application, *, status: int = 200, **bound) -> HttpResponse:
+    """The organisers' page of a dossier; a refused form comes back to it with what was written."""
+    call = application.call
+    labels = field_labels()
+    thread = list(instruction.thread_of(application))
+    unread = instruction.thread_read(application=application, user=request.user)
+    tags = instruction.tags_of(application)
     context = {
         "application": application,
-        "call": application.call,
+        "call": call,
         "submissions": application.submissions.select_related("submitted_by"),
         "events": application.events.select_related("actor"),
         "attachments": application.attachments.all(),
         "panels": [import_string(path)(request, application) for path in settings.READER_PANELS],
+        "thread": thread,
+        "unread_count": unread,
+        "reader_side": "organisers",
+        "for_organisers": True,
+        "message_form": bound.get("message_form") or MessageForm(),
+        "message_action": reverse("applications:messages", kwargs={"pk": application.pk}),
+        "completion_rows": _completion_rows(application),
+        "completion_form": bound.get("completion_form")
+        or CompletionRequestForm(labels=labels, initial={"due_at": _default_due(call).strftime("%Y-%m-%dT%H:%M")}),
+        "can_request_completion": application.status == Application.Status.SUBMITTED,
+        "notes": instruction.notes_for_organisers(application),
+        "note_form": bound.get("note_form") or NoteForm(),
+        "tags": tags,
+        "tags_form": bound.get("tags_form") or TagsForm(initial={"tags": ", ".join(tags)}),
+        "tags_in_use": instruction.tags_in_use(call),
     }
-    return render(request, "backoffice/detail.html", context)
+    return render(request, "backoffice/detail.html", context, status=status)
 
 
 @require_GET
