@@ -98,7 +98,10 @@ BACKOFFICE_SEARCH_PANELS = ["convergence.insights.panels.related_in_call_panel"]
 # What later stages add under the themes of a dossier's first step (the themes the text suggests).
 THEMES_FIELD_PANELS = ["convergence.insights.panels.theme_suggestions_panel"]
 # Sections that later stages add to a dossier's page for organisers and committee members.
-READER_PANELS = ["convergence.insights.panels.similar_dossier_panel"]
+READER_PANELS = [
+    "convergence.review.panels.instruction_panel",
+    "convergence.insights.panels.similar_dossier_panel",
+]
 # Sections that later stages add to the carrier's label page.
 LABEL_PANELS = ["convergence.execution.panels.label_reports_panel"]
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from convergence.applications.models import Application
 
 from .conflicts import member_is_conflicted
-from .models import Assignment, CommitteeMember
+from .models import Assignment, CommitteeMember, ExpertInvitation
 from .selectors import latest_content
 
 
@@ -47,3 +47,26 @@ def access_assignment_for_member(*, user, assignment_id: int) -> Assignment:
         raise Http404
     access_application_for_member(user=user, application_id=assignment.application_id)
     return assignment
+
+
+def access_invitation_for_expert(*, user, invitation_id: int) -> ExpertInvitation:
+    """The expert's own invitation while it stands; anyone else's, or a revoked one, is "not found"."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    invitation = (
+        ExpertInvitation.objects.select_related("application__call", "expert")
+        .filter(pk=invitation_id, expert=user, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def expert_may_read(invitation: ExpertInvitation) -> bool:
+    """After declaring no conflict, and while the dossier is still submitted."""
+    return (
+        invitation.declared_at is not None
+        and not invitation.conflict
+        and invitation.application.status == Application.Status.SUBMITTED
+    )

@@ -250,6 +250,10 @@ class SelectionEvent(Event):
         REVIEWS_LOCKED = "reviews_locked", _("Reviews locked")
         DECISION_RECORDED = "decision_recorded", _("Decision recorded")
         DECISIONS_PUBLISHED = "decisions_published", _("Decisions published")
+        EXPERT_INVITED = "expert_invited", _("Expert invited")
+        EXPERT_DECLARED = "expert_declared", _("Expert's declaration of interests")
+        EXPERT_OPINION_SAVED = "expert_opinion_saved", _("Expert's opinion saved")
+        EXPERT_REVOKED = "expert_revoked", _("Expert's invitation revoked")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="selection_events")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, related_name="+")
@@ -257,3 +261,50 @@ class SelectionEvent(Event):
 
     class Meta(Event.Meta):
         verbose_name = _("selection event")
+
+
+class ExpertInvitation(models.Model):
+    """An outside expert asked for an opinion on one dossier. The expert reads that dossier only, once they have
+    declared no conflict of interest with it, and until an organiser revokes the invitation."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        CONFLICTED = "conflicted", _("Declared a conflict")
+        ACCEPTED = "accepted", _("Reading the dossier")
+        GIVEN = "given", _("Opinion given")
+        REVOKED = "revoked", _("Revoked")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="expert_invitations")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    request = models.TextField(_("what the organisers ask"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    conflict = models.TextField(_("conflict declared"), blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=16, choices=Review.Recommendation.choices, blank=True
+    )
+    opinion_at = models.DateTimeField(_("opinion given at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="unique_expert_per_dossier")]
+        verbose_name = _("invited expert")
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.application_id}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.conflict:
+            return self.State.CONFLICTED
+        if self.opinion_at:
+            return self.State.GIVEN
+        return self.State.ACCEPTED if self.declared_at else self.State.INVITED
+
+    def state_label(self) -> str:
+        return str(self.State(self.state).label)

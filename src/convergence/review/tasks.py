@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from convergence.calls.i18n import localize
 
-from .models import CommitteeMember, Decision
+from .models import CommitteeMember, Decision, ExpertInvitation
 
 
 @shared_task(acks_late=True)
@@ -75,3 +75,32 @@ def send_review_reminder(member_id: int) -> None:
             "Your reviews: %(link)s\n\nThe Convergence team"
         ) % {"count": to_do, "call": localize(member.call.title), "link": settings.SITE_URL + reverse("review:home")}
         send_mail(_("Reviews awaited by the committee"), body, None, [member.user.email])
+
+
+@shared_task(acks_late=True)
+def send_expert_invitation(invitation_id: int, new_account: bool) -> None:
+    """The invitation with a link: to choose a password first for a new account. Nothing of the dossier but its
+    reference is in the e-mail."""
+    invitation = ExpertInvitation.objects.select_related("expert", "application__call").get(pk=invitation_id)
+    user = invitation.expert
+    page = reverse("review:expert", kwargs={"invitation_id": invitation.pk})
+    with override(user.preferred_language or settings.LANGUAGE_CODE):
+        if new_account:
+            key = default_token_generator.make_token(user)
+            link = settings.SITE_URL + reverse(
+                "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}
+            )
+            then = _("Choose a password with this link, then open: %(page)s") % {"page": settings.SITE_URL + page}
+        else:
+            link, then = settings.SITE_URL + page, ""
+        body = _(
+            "Hello,\n\nThe organisers of “%(call)s” ask for your opinion, as an outside expert, on the dossier "
+            "%(reference)s.\nYou will first declare whether you have a conflict of interest with it; you read it "
+            "only if you have none.\n%(link)s\n%(then)s\n\nThe Convergence team"
+        ) % {
+            "call": localize(invitation.application.call.title),
+            "reference": invitation.application.reference,
+            "link": link,
+            "then": then,
+        }
+        send_mail(_("An opinion on a dossier is asked of you"), body, None, [user.email])

@@ -1,11 +1,30 @@
 from django.urls import path, re_path
 
-from . import views, views_organiser
+from . import views, views_experts, views_organiser
 
 app_name = "review"
 
 urlpatterns = [
     path("committee/", views.committee_home, name="home"),
+    path("expertises/", views_experts.expert_home, name="expert_home"),
+    path("expertises/<int:invitation_id>/", views_experts.expert_page, name="expert"),
+    path(
+        "expertises/<int:invitation_id>/attachments/<int:attachment_id>/",
+        views_experts.expert_attachment,
+        name="expert_attachment",
+    ),
+    path(
+        "committee/dossiers/<int:pk>/attachments/<int:attachment_id>/",
+        views_experts.member_attachment,
+        name="member_attachment",
+    ),
+    path("committee/shared-files/<int:attachment_id>/", views_experts.shared_attachment, name="shared_attachment"),
+    path("selection/dossiers/<int:pk>/experts/", views_experts.expert_invite, name="expert_invite"),
+    path(
+        "selection/dossiers/<int:pk>/experts/<int:invitation_id>/revoke/",
+        views_experts.expert_revoke,
+        name="expert_revoke",
+    ),
     path("committee/<slug:slug>/profile/", views.member_profile, name="profile"),
     path("committee/<slug:slug>/conflicts/", views.member_conflicts, name="conflicts"),
     path("committee/dossiers/<int:pk>/", views.member_dossier, name="dossier"),

@@ -7,6 +7,7 @@ from .assignment import affinity_set, assignment_add, assignment_remove, assignm
 from .committee import committee_member_invite, conflict_declare, member_profile_update
 from .decisions import decision_record, decisions_publish
 from .eligibility import REQUIRED_FOR_ELIGIBILITY, eligibility_check, eligibility_override, eligibility_reasons
+from .experts import expert_declare, expert_invite, expert_opinion_save, expert_revoke
 from .reviews import ASSESSMENTS, review_problems, review_save, reviews_lock
 
 __all__ = [
@@ -24,6 +25,10 @@ __all__ = [
     "decisions_publish",
     "dossier_text",
     "eligibility_check",
+    "expert_declare",
+    "expert_invite",
+    "expert_opinion_save",
+    "expert_revoke",
     "eligibility_override",
     "eligibility_reasons",
     "member_profile_update",

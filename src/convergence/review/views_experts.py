@@ -1,0 +1,173 @@
+"""Outside experts' pages (their invitations, the declaration, the dossier and their opinion) and the organisers'
+actions on them. Thin: each checks access, validates a form and calls one service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from dsfr.forms import DsfrBaseForm
+
+from convergence.applications.access import access_application_for_organiser
+from convergence.applications.models import Attachment, MessageAttachment
+from convergence.core.errors import DomainError
+from convergence.web.feedback import attempt
+
+from . import services
+from .access import access_application_for_member, access_invitation_for_expert, expert_may_read
+from .models import ExpertInvitation, Review
+from .selectors import latest_content
+
+
+class ExpertInviteForm(DsfrBaseForm):
+    email = forms.EmailField(label=gettext_lazy("Expert's e-mail address"))
+    request = forms.CharField(
+        label=gettext_lazy("What you ask of the expert (they read it)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OpinionForm(DsfrBaseForm):
+    opinion = forms.CharField(label=gettext_lazy("Your opinion"), widget=forms.Textarea(attrs={"rows": 10}))
+    recommendation = forms.ChoiceField(
+        label=gettext_lazy("Recommendation (optional)"),
+        required=False,
+        choices=[("", gettext_lazy("No recommendation")), *Review.Recommendation.choices],
+    )
+
+
+@login_required
+@require_GET
+def expert_home(request: HttpRequest) -> HttpResponse:
+    invitations = ExpertInvitation.objects.filter(expert_id=request.user.pk, revoked_at__isnull=True).select_related(
+        "application__call"
+    )
+    return render(request, "review/expert_home.html", {"invitations": invitations})
+
+
+@login_required
+def expert_page(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = access_invitation_for_expert(user=request.user, invitation_id=invitation_id)
+    form = OpinionForm(initial={"opinion": invitation.opinion, "recommendation": invitation.recommendation})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("no_conflict", "conflict"):
+            conflict = request.POST.get("conflict", "").strip()
+            if action == "conflict" and not conflict:
+                messages.error(request, _("Say what the conflict is: the organisers read it."))
+            else:
+                attempt(
+                    request,
+                    lambda: services.expert_declare(
+                        invitation=invitation, user=request.user, conflict=conflict if action == "conflict" else ""
+                    ),
+                    _("Your declaration is recorded."),
+                )
+            return redirect("review:expert", invitation_id=invitation.pk)
+        form = OpinionForm(request.POST)
+        if expert_may_read(invitation) and form.is_valid():
+            try:
+                services.expert_opinion_save(
+                    invitation=invitation,
+                    user=request.user,
+                    opinion=form.cleaned_data["opinion"],
+                    recommendation=form.cleaned_data["recommendation"],
+                )
+            except DomainError as error:
+                for problems in error.field_errors.values():
+                    form.add_error(None, " ".join(str(problem) for problem in problems))
+            else:
+                messages.success(request, _("Your opinion is saved. You may change it while the invitation stands."))
+                return redirect("review:expert", invitation_id=invitation.pk)
+    readable = expert_may_read(invitation)
+    context = {
+        "invitation": invitation,
+        "application": invitation.application,
+        "readable": readable,
+        "content": latest_content(invitation.application) if readable else None,
+        "form": form,
+    }
+    return render(request, "review/expert.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_POST
+def expert_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application_for_organiser(user=request.user, application_id=pk)
+    form = ExpertInviteForm(request.POST)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(problems))
+    else:
+        attempt(
+            request,
+            lambda: services.expert_invite(
+                application=application,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                request=form.cleaned_data["request"],
+            ),
+            _("The expert is invited: they receive an e-mail."),
+        )
+    return redirect(reverse("applications:backoffice_detail", kwargs={"pk": pk}) + "#experts")
+
+
+@require_POST
+def expert_revoke(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
+    application = access_application_for_organiser(user=request.user, application_id=pk)
+    invitation = get_object_or_404(ExpertInvitation, pk=invitation_id, application=application)
+    services.expert_revoke(invitation=invitation, user=request.user)
+    messages.success(request, _("The invitation is revoked: the expert no longer reads the dossier."))
+    return redirect(reverse("applications:backoffice_detail", kwargs={"pk": pk}) + "#experts")
+
+
+def _pdf(stored) -> FileResponse:
+    response = FileResponse(
+        stored.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=stored.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _submitted_attachment(application, content: dict, attachment_id: int) -> Attachment:
+    """An attachment of the version the reader reads (not one removed before it was submitted)."""
+    if attachment_id not in {item["id"] for item in content.get("attachments", [])}:
+        raise Http404
+    return get_object_or_404(Attachment, pk=attachment_id, application=application)
+
+
+@login_required
+@require_GET
+def expert_attachment(request: HttpRequest, invitation_id: int, attachment_id: int) -> FileResponse:
+    invitation = access_invitation_for_expert(user=request.user, invitation_id=invitation_id)
+    if not expert_may_read(invitation):
+        raise Http404
+    application = invitation.application
+    return _pdf(_submitted_attachment(application, latest_content(application), attachment_id))
+
+
+@login_required
+@require_GET
+def member_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    application, _member = access_application_for_member(user=request.user, application_id=pk)
+    return _pdf(_submitted_attachment(application, latest_content(application), attachment_id))
+
+
+@login_required
+@require_GET
+def shared_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file of a message the organisers shared with the committee, for a member who may read the dossier."""
+    stored = get_object_or_404(
+        MessageAttachment.objects.select_related("message"),
+        pk=attachment_id,
+        message__shared_with_committee_at__isnull=False,
+    )
+    access_application_for_member(user=request.user, application_id=stored.message.application_id)
+    return _pdf(stored)
