@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from convergence.accounts.api import ObtainTokenApi
 from convergence.applications import api as applications
+from convergence.applications import api_instruction as instruction
 from convergence.calls.api import CallDetailApi, CallListApi
 
 app_name = "api"
@@ -21,6 +22,25 @@ urlpatterns = [
         applications.AttachmentDeleteApi.as_view(),
         name="attachment",
     ),
+    path("applications/<int:pk>/messages/", instruction.MessagesApi.as_view(), name="messages"),
+    path(
+        "applications/<int:pk>/messages/<int:message_id>/share/",
+        instruction.MessageShareApi.as_view(),
+        name="message-share",
+    ),
+    path(
+        "applications/<int:pk>/completion-requests/",
+        instruction.CompletionRequestsApi.as_view(),
+        name="completion-requests",
+    ),
+    path(
+        "applications/<int:pk>/completion-requests/<int:request_id>/cancel/",
+        instruction.CompletionCancelApi.as_view(),
+        name="completion-cancel",
+    ),
+    path("applications/<int:pk>/notes/", instruction.NotesApi.as_view(), name="notes"),
+    path("applications/<int:pk>/notes/<int:note_id>/", instruction.NoteApi.as_view(), name="note"),
+    path("applications/<int:pk>/tags/", instruction.TagsApi.as_view(), name="tags"),
     path("receipts/<int:submission_id>/pdf/", applications.ReceiptPdfApi.as_view(), name="receipt-pdf"),
     path("", include("convergence.review.api_urls")),
     path("", include("convergence.labels.api_urls")),

@@ -43,6 +43,7 @@ def expert_invite(
         validate_email(email)
     except Exception as error:  # noqa: BLE001 (Django's ValidationError: a refusal in the user's language)
         raise InvalidApplicationData(field_errors={"email": [_("Enter a valid e-mail address.")]}) from error
+    application = Application.objects.select_related("owner", "call").get(pk=application.pk)
     if application.status != Application.Status.SUBMITTED:
         raise SelectionError(_("Only a submitted dossier can be given to an expert."))
     if email == application.owner.email.lower():
