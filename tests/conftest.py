@@ -157,6 +157,8 @@ def completed_edition(db, organiser):
     for spec in DEMO_ACCOUNTS:
         if spec["email"].startswith("reviewer"):
             make_user(spec["email"], full_name=spec["full_name"], is_committee_member=True)
+        if spec["email"].startswith("expert"):
+            make_user(spec["email"], full_name=spec["full_name"])
     return seed_completed_edition(
         text=CALL_FILE.read_text(encoding="utf-8"),
         source=str(CALL_FILE),

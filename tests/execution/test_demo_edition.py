@@ -46,3 +46,19 @@ def test_completed_edition_has_a_whole_committee_round(call, completed_edition):
         (r.assignment.application_id, r.assignment.member.user.email, r.total) for r in reviews
     )
     assert min(bias, key=bias.get) == "reviewer5@demo.test"  # the harsh reviewer is found out
+
+
+def test_completed_edition_shows_a_completion_answered_on_committee_morning(completed_edition, organiser, client):
+    from convergence.applications.models import CompletionRequest
+    from convergence.review.models import ExpertInvitation
+
+    request = CompletionRequest.objects.get(application__call=completed_edition)
+    assert request.state_at(request.due_at) == "answered" and request.answer.number == 2
+    assert request.answered_at.date().isoformat() == "2024-12-06" and request.requested_at < request.answered_at
+    assert request.answer.submitted_at < request.due_at
+    assert [item["country"] for item in request.answer.content["partners"]][-1] == "SN"
+    expert = ExpertInvitation.objects.get(application__call=completed_edition)
+    assert expert.state == "given" and expert.opinion_at.year == 2024
+    client.force_login(organiser)
+    page = client.get(f"/backoffice/dossiers/{request.application_id}/").content.decode()
+    assert "<ins>" in page and "Cheikh Anta Diop" in page and "lettre-engagement-ucad.pdf" in page

@@ -22,6 +22,8 @@ DEMO_ACCOUNTS: list[dict] = [
             ["Hélène Aubry", "Kwame Mensah", "Ingrid Sørensen", "Rachid Benali", "Claire Vautrin"], start=1
         )
     ],
+    # An outside expert the organisers ask for an opinion on one dossier (not a committee member).
+    {"email": "expert@demo.test", "full_name": "Mariam Diallo", "organisation": "Université Cheikh Anta Diop"},
 ]
 
 

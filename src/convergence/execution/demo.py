@@ -23,6 +23,7 @@ from convergence.labels import services as labels
 from convergence.labels.models import Label, LabelEvent
 from convergence.review import services as selection
 from convergence.review.demo import seed_committee_round
+from convergence.review.demo_instruction import seed_edition_instruction
 from convergence.review.models import Decision, Review, Selection, SelectionEvent
 
 from . import services, showcase
@@ -80,6 +81,8 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
     call = call_load(text=text, source=source, demo=False, slug=slug, receipt_prefix=receipt_prefix)
     Call.objects.filter(pk=call.pk).update(is_demo=False)
     _move_dossiers_in_time(call, call.opens_at - shifted_opening)
+    # The morning of committee day: a request for completion answered, an outside expert's opinion.
+    seed_edition_instruction(call=call, organiser=organiser)
 
     seed_committee_round(call=call, organiser=organiser, labelled=LABELLED, waiting=4, seed=seed)
     _committee_day_times(call)

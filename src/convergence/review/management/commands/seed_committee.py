@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from convergence.accounts.models import User
 from convergence.calls.selectors import call_current
 from convergence.review.demo import seed_demo_committee, seed_early_review
+from convergence.review.demo_instruction import seed_current_instruction
 
 
 class Command(BaseCommand):
@@ -22,3 +23,5 @@ class Command(BaseCommand):
             outcome = seed_early_review(call=call, organiser=inviter)
             self.stdout.write(f"{call.slug}: early review, {outcome['assignments']} assignments, "
                               f"{outcome['reviews']} reviews written")  # fmt: skip
+            # Messages with applicants, notes, tags and an expert reading a dossier.
+            seed_current_instruction(call=call, organiser=inviter)
