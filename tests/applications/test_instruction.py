@@ -82,9 +82,7 @@ def test_a_completion_reopens_only_the_requested_fields_after_the_deadline(
         )
 
 
-def test_a_completion_submits_the_last_version_with_only_the_requested_fields(
-    submitted, applicant, organiser, call
-):
+def test_a_completion_submits_the_last_version_with_only_the_requested_fields(submitted, applicant, organiser, call):
     # Before the deadline the applicant changed the title without submitting again.
     services.application_update(
         application=submitted, user=applicant, expected_version=submitted.version, changes={"title": "Brouillon"}
@@ -203,8 +201,10 @@ def test_a_message_attachment_must_be_a_pdf_and_a_message_some_text(submitted, a
 
 
 def test_notes_and_tags_stay_with_the_organisers(submitted, applicant, organiser, client):
-    instruction.note_add(application=submitted, user=organiser, body="Carrier known to us: 2023 grant.", audience="organisers")
-    instruction.tags_set(application=submitted, user=organiser, labels=["lettre manquante", " à discuter ", "à discuter"])
+    note = "Carrier known to us: 2023 grant."
+    instruction.note_add(application=submitted, user=organiser, body=note, audience="organisers")
+    labels = ["lettre manquante", " à discuter ", "à discuter"]
+    instruction.tags_set(application=submitted, user=organiser, labels=labels)
     assert instruction.tags_of(submitted) == sorted(["lettre manquante", "à discuter"])
     assert [line.event.kind for line in history_lines(submitted)] == ["created", "edited", "submitted"]
     client.force_login(applicant)

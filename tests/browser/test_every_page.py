@@ -23,6 +23,7 @@ from convergence.calls.models import Call
 from convergence.competitions.models import Competition
 from convergence.labels.models import Label
 from convergence.review import services as review
+from convergence.review.models import ExpertInvitation
 from convergence.web.pages import NOT_PAGES, PAGES, PARTICIPANT, PUBLIC, REVIEWER
 from tests.web.test_pages_inventory import page_url_names
 
@@ -67,7 +68,9 @@ def _seed_programme() -> dict:
     assignment = review.assignment_add(application=reviewed, member=member, user=organiser)
     label = Label.objects.filter(reports__published_at__isnull=False).order_by("pk").first()
     competition = Competition.objects.order_by("pk").first()  # the flood-risk one (the demo seeds two)
+    invitation = ExpertInvitation.objects.filter(application__call=current).get()  # the expert reading a dossier
     return {
+        "invitation": invitation,
         "current": current,
         "past": past,
         "reviewed": reviewed,
@@ -125,6 +128,8 @@ def _visits(data: dict) -> list[Visit]:
         "review:conflicts": ((past.slug,), reviewer),
         "review:dossier": ((data["reviewed"].pk,), reviewer),
         "review:review": ((data["assignment"].pk,), reviewer),
+        "review:expert_home": ((), data["invitation"].expert),
+        "review:expert": ((data["invitation"].pk,), data["invitation"].expert),
         "applications:backoffice_home": ((), organiser),
         "applications:backoffice": ((current.slug,), organiser),
         "applications:backoffice_detail": ((application.pk,), organiser),

@@ -44,7 +44,9 @@ def scene(round_, organiser):
         message="Ajoutez la lettre.",
         due_at=call.closes_at + timedelta(days=5),
     )
-    invitation, _new = services.expert_invite(application=application, email="expert@univ.example", invited_by=organiser)
+    invitation, _new = services.expert_invite(
+        application=application, email="expert@univ.example", invited_by=organiser
+    )
     expert = invitation.expert
     services.expert_declare(invitation=invitation, user=expert)
     services.expert_opinion_save(invitation=invitation, user=expert, opinion="Projet solide.", recommendation="label")

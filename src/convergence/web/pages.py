@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 PUBLIC = "public"
 APPLICANT = "applicant"
 REVIEWER = "reviewer"
+EXPERT = "expert"
 ORGANISER = "organiser"
 PARTICIPANT = "participant"
 
@@ -21,6 +22,7 @@ AUDIENCES = {
     PUBLIC: _("Everyone"),
     APPLICANT: _("Applicants and label holders"),
     REVIEWER: _("Committee members"),
+    EXPERT: _("Invited experts"),
     ORGANISER: _("Organisers"),
     PARTICIPANT: _("Competition participants and hosts"),
 }
@@ -70,6 +72,8 @@ PAGES = [
     Page("review:conflicts", _("Committee: my conflicts of interest"), REVIEWER, in_site_map=False),
     Page("review:dossier", _("Committee: a dossier"), REVIEWER, in_site_map=False),
     Page("review:review", _("Committee: a review"), REVIEWER, in_site_map=False),
+    Page("review:expert_home", _("Opinions asked of you"), EXPERT),
+    Page("review:expert", _("An expert's opinion on a dossier"), EXPERT, in_site_map=False),
     Page("applications:backoffice_home", _("Back-office"), ORGANISER),
     Page("applications:backoffice", _("Back-office: a call's dossiers"), ORGANISER, in_site_map=False),
     Page("applications:backoffice_detail", _("Back-office: a dossier"), ORGANISER, in_site_map=False),
@@ -100,6 +104,14 @@ NOT_PAGES = {
     "applications:attachment_remove": "POST",
     "applications:withdraw": "POST",
     "applications:delete": "POST",
+    "applications:messages": "POST",
+    "applications:message_attachment": "file",
+    "applications:message_share": "POST",
+    "applications:completion_create": "POST",
+    "applications:completion_cancel": "POST",
+    "applications:note_add": "POST",
+    "applications:note_remove": "POST",
+    "applications:tags": "POST",
     "calls:close": "POST",
     "review:export": "CSV / XLSX",
     "review:eligibility_run": "POST",
@@ -107,6 +119,11 @@ NOT_PAGES = {
     "review:lock": "POST",
     "review:publish": "POST",
     "review:dossier_conflict": "POST",
+    "review:expert_invite": "POST",
+    "review:expert_revoke": "POST",
+    "review:expert_attachment": "file",
+    "review:member_attachment": "file",
+    "review:shared_attachment": "file",
     "labels:award": "POST",
     "labels:kit_remove": "POST",
     "labels:kit_download": "file",
