@@ -69,7 +69,7 @@ def test_demo_accounts_are_idempotent(db, settings):
     settings.DEMO_MODE = True
     demo_accounts_ensure()
     demo_accounts_ensure()
-    assert User.objects.filter(email__endswith="@demo.test").count() == 8
+    assert User.objects.filter(email__endswith="@demo.test").count() == 9
     organiser = User.objects.get(email="organiser@demo.test")
     assert organiser.is_organiser and organiser.check_password("demo")
 

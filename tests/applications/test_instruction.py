@@ -247,3 +247,18 @@ def test_the_round_trip_through_the_pages(submitted, applicant, organiser, clien
         client.force_login(organiser)
         organiser_page = client.get(page).content.decode()
         assert "<ins>Protocole en trois phases.</ins>" in organiser_page
+
+
+def test_the_diff_keeps_lines_escapes_text_and_shows_a_rewrite_whole():
+    kept = {"organisation": "Lab <b>Nord</b>", "organisation_type": "research", "country": "FR", "role": "données"}
+    added = {"organisation": "UCAD", "organisation_type": "research", "country": "SN", "role": ""}
+    before = {"partners": [kept], "summary": "Un texte court sur le paludisme.", "title": "Même titre"}
+    after = {"partners": [kept, added], "summary": "Tout autre chose, vraiment.", "title": "Même titre"}
+    changes = {change.field: change for change in completion.version_changes(before, after)}
+    assert set(changes) == {"partners", "summary"}
+    partners = changes["partners"].words
+    assert "&lt;b&gt;" in partners and "<b>" not in partners
+    assert partners.count("<ins>") == 1 and "<del>" not in partners and "UCAD (SN, Recherche" in partners
+    assert (
+        changes["summary"].words == "<del>Un texte court sur le paludisme.</del> <ins>Tout autre chose, vraiment.</ins>"
+    )

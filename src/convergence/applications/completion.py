@@ -6,6 +6,8 @@ and a submission changes only those fields of the last submitted version (whatev
 from __future__ import annotations
 
 import difflib
+import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +24,11 @@ from convergence.calls.i18n import localize
 
 from .errors import DeadlinePassed, InvalidApplicationData, InvalidTransition
 from .fields import COMPLETABLE_FIELDS
-from .models import Application, ApplicationEvent, CompletionRequest, Submission
+from .models import Application, ApplicationEvent, CompletionRequest, OrganisationType, Submission
 
 MESSAGE_MAX_LENGTH = 5000
+# Below this share of words in common, a changed text is shown as rewritten rather than word by word.
+REWRITTEN = 0.4
 
 
 def completion_open(application: Application, now: datetime) -> CompletionRequest | None:
@@ -153,7 +157,8 @@ def _lines(field: str, value: Any) -> str:
         return "\n".join(localize(item.get("name")) for item in value)
     if field == "partners":
         return "\n".join(
-            f"{item['organisation']} ({item['country']}, {item['organisation_type']}) {item.get('role', '')}".strip()
+            f"{item['organisation']} ({item['country']}, {_organisation_type(item['organisation_type'])})"
+            f" {item.get('role', '')}".strip()
             for item in value
         )
     if field == "datasets":
@@ -172,16 +177,41 @@ def _lines(field: str, value: Any) -> str:
 
 
 def _word_diff(before: str, after: str) -> SafeString:
-    old, new = before.split(" "), after.split(" ")
-    parts = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            parts.append(f"<del>{escape(' '.join(old[i1:i2]))}</del>")
-        if tag in ("insert", "replace"):
-            parts.append(f"<ins>{escape(' '.join(new[j1:j2]))}</ins>")
+    """Line by line (a list keeps its items), then word by word within a changed line."""
+    old_lines, new_lines = before.split("\n"), after.split("\n")
+    lines: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
         if tag == "equal":
-            parts.append(escape(" ".join(old[i1:i2])))
-    return mark_safe(" ".join(parts))  # noqa: S308 (every piece above is escaped)
+            lines += [escape(line) for line in old_lines[i1:i2]]
+        else:
+            pairs = itertools.zip_longest(old_lines[i1:i2], new_lines[j1:j2])
+            lines += [_changed_line(old, new) for old, new in pairs]
+    return mark_safe("\n".join(lines))  # noqa: S308 (every piece is escaped)
+
+
+def _changed_line(before: str | None, after: str | None) -> str:
+    """A line removed, added, or changed: word by word, unless it was rewritten from end to end."""
+    if not after:
+        return f"<del>{escape(before)}</del>" if before else ""
+    if not before:
+        return f"<ins>{escape(after)}</ins>"
+    old, new = re.findall(r"\S+|\s+", before), re.findall(r"\S+|\s+", after)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    if matcher.ratio() < REWRITTEN:
+        return f"<del>{escape(before)}</del> <ins>{escape(after)}</ins>"
+    parts = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
+        if tag in ("insert", "replace"):
+            parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
+        if tag == "equal":
+            parts.append(escape("".join(old[i1:i2])))
+    return "".join(parts)
+
+
+def _organisation_type(code: str) -> str:
+    return str(OrganisationType(code).label) if code in OrganisationType.values else code
 
 
 def version_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from reportlab.pdfgen import canvas
 
@@ -150,6 +149,7 @@ def seed_edition_instruction(*, call: Call, organiser: User) -> None:
             "jointes sont rouverts, jusqu'à midi."
         ),
     )
+    instruction.thread_read(application=dossier, user=owner)
     dossier.refresh_from_db()
     partners = list(dossier.partners.values("organisation", "organisation_type", "country", "role"))
     partners.append(
@@ -211,27 +211,35 @@ def seed_edition_instruction(*, call: Call, organiser: User) -> None:
     _move_to_committee_morning(call, dossier, request, answer, invitation)
 
 
+# The morning of 6 December 2024 (Paris), in the order the dossier's events were written above.
+EVENT_TIMES = [(7, 45), (7, 50), (9, 40), (9, 55), (10, 5), (10, 5), (10, 8), (10, 12), (10, 15), (10, 16)]
+
+
 def _move_to_committee_morning(call, dossier, request, answer, invitation) -> None:
-    """What was just made happened on 6 December 2024, from 7:45 (Paris) to 11:00."""
-    start = _at(2024, 12, 6, 7, 45)
+    """What was just made happened on committee morning: asked at 7:45, answered at 10:05, before the meeting."""
     CompletionRequest.objects.filter(pk=request.pk).update(
-        requested_at=start, due_at=_at(2024, 12, 6, 12), answered_at=_at(2024, 12, 6, 10, 5)
+        requested_at=_at(2024, 12, 6, 7, 45), due_at=_at(2024, 12, 6, 12), answered_at=_at(2024, 12, 6, 10, 5)
     )
     Submission.objects.filter(pk=answer.pk).update(submitted_at=_at(2024, 12, 6, 10, 5))
     Application.objects.filter(pk=dossier.pk).update(
         submitted_at=_at(2024, 12, 6, 10, 5), updated_at=_at(2024, 12, 6, 10, 5)
     )
+    letter = dossier.attachments.filter(removed_at__isnull=True).order_by("-pk").first()
+    if letter is not None:
+        type(letter).objects.filter(pk=letter.pk).update(uploaded_at=_at(2024, 12, 6, 9, 55))
     recent = timezone.now() - timedelta(hours=1)
-    for model, field in ((Message, "sent_at"), (InternalNote, "created_at")):
-        rows = model.objects.filter(application__call=call, **{f"{field}__gte": recent}).order_by("pk")
-        for index, row in enumerate(rows):
-            moment = start + timedelta(minutes=10 + 70 * index)
-            model.objects.filter(pk=row.pk).update(**{field: moment})
-    Message.objects.filter(application__call=call, read_at__gte=recent).update(
-        read_at=F("sent_at") + timedelta(minutes=20)
-    )
-    for index, event in enumerate(ApplicationEvent.objects.filter(application=dossier, at__gte=recent).order_by("pk")):
-        ApplicationEvent.objects.filter(pk=event.pk).update(at=start + timedelta(minutes=20 * index))
+    events = ApplicationEvent.objects.filter(application=dossier, at__gte=recent).order_by("pk")
+    for event, (hour, minute) in zip(events, EVENT_TIMES, strict=False):
+        ApplicationEvent.objects.filter(pk=event.pk).update(at=_at(2024, 12, 6, hour, minute))
+    for message, sent, read in zip(
+        dossier.messages.order_by("pk"), [(7, 50), (10, 8)], [(8, 10), (10, 12)], strict=False
+    ):
+        Message.objects.filter(pk=message.pk).update(
+            sent_at=_at(2024, 12, 6, *sent),
+            read_at=_at(2024, 12, 6, *read),
+            shared_with_committee_at=_at(2024, 12, 6, 10, 12) if message.shared_with_committee_at else None,
+        )
+    InternalNote.objects.filter(application=dossier).update(created_at=_at(2024, 12, 6, 10, 15))
     if invitation is not None:
         ExpertInvitation.objects.filter(pk=invitation.pk).update(
             invited_at=_at(2024, 12, 4, 9), declared_at=_at(2024, 12, 4, 11), opinion_at=_at(2024, 12, 5, 18)
