@@ -262,3 +262,13 @@ def test_the_diff_keeps_lines_escapes_text_and_shows_a_rewrite_whole():
     assert (
         changes["summary"].words == "<del>Un texte court sur le paludisme.</del> <ins>Tout autre chose, vraiment.</ins>"
     )
+
+
+def test_a_flood_of_messages_is_held_back(submitted, applicant, settings):
+    from convergence.core.errors import DomainError
+
+    for number in range(instruction.MESSAGE_BURST[0]):
+        instruction.message_send(application=submitted, user=applicant, body=f"Message {number}")
+    with pytest.raises(DomainError) as refused:
+        instruction.message_send(application=submitted, user=applicant, body="Encore un")
+    assert refused.value.status == 429 and "attendez" in str(refused.value.message).lower()

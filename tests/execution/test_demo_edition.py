@@ -62,3 +62,32 @@ def test_completed_edition_shows_a_completion_answered_on_committee_morning(comp
     client.force_login(organiser)
     page = client.get(f"/backoffice/dossiers/{request.application_id}/").content.decode()
     assert "<ins>" in page and "Cheikh Anta Diop" in page and "lettre-engagement-ucad.pdf" in page
+
+
+def test_instruction_never_reaches_open_data_the_catalogue_or_the_selection_exports(
+    completed_edition, organiser, client
+):
+    from convergence.applications import instruction
+
+    label = Label.objects.filter(call=completed_edition).order_by("identifier").first()
+    application = label.application
+    secret_note, secret_message, secret_tag = "Note interne très privée", "Message confidentiel du porteur", "tag-privé"
+    instruction.note_add(application=application, user=organiser, body=secret_note, audience="committee")
+    instruction.message_send(application=application, user=application.owner, body=secret_message)
+    instruction.tags_set(application=application, user=organiser, labels=[secret_tag])
+    public = [
+        "/open-data/challenges.json",
+        "/open-data/challenges.csv",
+        "/open-data/",
+        f"/catalogue/{label.identifier}/",
+        "/catalogue/",
+    ]
+    client.force_login(organiser)
+    exports = [f"/selection/{completed_edition.slug}/export/{what}.csv" for what in ("reviews", "decisions")]
+    exports.append(f"/backoffice/calls/{completed_edition.slug}/export.csv")
+    for url in public + exports:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", errors="replace")
+        assert secret_note not in text and secret_message not in text and secret_tag not in text, url

@@ -3,6 +3,8 @@ tags. Each action records an event; internal ones never reach the applicant's hi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -12,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convergence.accounts.access import require_organiser, user_is_organiser
+from convergence.core.errors import DomainError, ErrorCode
 from convergence.core.uploads import pdf_problem, size_problem
 
 from .errors import AttachmentRejected, InvalidApplicationData
 from .models import Application, ApplicationEvent, DossierTag, InternalNote, Message, MessageAttachment, Tag
 
 MESSAGE_MAX_LENGTH = 10_000
+MESSAGE_BURST = (20, timedelta(minutes=10))  # at most this many messages by one person in this time
 NOTE_MAX_LENGTH = 10_000
 TAG_MAX_LENGTH = 60
 TAGS_PER_DOSSIER = 12
@@ -47,6 +51,14 @@ def message_send(*, application: Application, user, body: str, upload: UploadedF
     e-mail, without the message: it may hold what only the platform should carry."""
     side = side_of(user, application)
     body = _text(body, "body", MESSAGE_MAX_LENGTH, _("Write a message."))
+    burst, window = MESSAGE_BURST
+    recent = Message.objects.filter(author=user, sent_at__gte=timezone.now() - window).count()
+    if recent >= burst:  # each message e-mails the other side: a loop or a script must not flood them
+        raise DomainError(
+            _("You have sent %(count)d messages in the last minutes: wait a little before the next one.")
+            % {"count": recent},
+            code=ErrorCode.LIMIT_REACHED,
+        )
     if upload is not None:
         problem = size_problem(upload, settings.ATTACHMENT_MAX_BYTES) or pdf_problem(upload)
         if problem:

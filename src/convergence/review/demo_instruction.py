@@ -68,8 +68,8 @@ def seed_current_instruction(*, call: Call, organiser: User) -> int:
         application=first,
         user=first.owner,
         body=(
-            "Bonjour,\nnotre partenaire éthiopien est une association de santé communautaire, pas un laboratoire. "
-            "Peut-il figurer comme partenaire à part entière, avec le type « organisation à but non lucratif » ?"
+            "Bonjour,\nl'un de nos partenaires est une association, ni un laboratoire ni une entreprise. Peut-il "
+            "figurer comme partenaire à part entière, avec le type « organisation à but non lucratif » ?"
         ),
     )
     instruction.thread_read(application=first, user=organiser)
@@ -78,7 +78,7 @@ def seed_current_instruction(*, call: Call, organiser: User) -> int:
         user=organiser,
         body=(
             "Bonjour,\noui : tout type d'organisation peut être partenaire. Indiquez son rôle dans le défi (collecte "
-            "des données, accès aux centres de santé…), c'est ce que le comité lira pour le critère 1."
+            "des données, accès au terrain…) : c'est ce que le comité lira pour le critère 1."
         ),
     )
     instruction.thread_read(application=first, user=first.owner)
@@ -86,22 +86,24 @@ def seed_current_instruction(*, call: Call, organiser: User) -> int:
         application=second,
         user=second.owner,
         body=(
-            "Hello, our letter of support from the regional transport authority will only be signed next week. "
-            "May we send it after the deadline?"
+            "Hello, one of our partners will only sign its letter of support next week. May we send it after the "
+            "deadline, or should we submit without it?"
         ),
     )
+    _spread_in_time(first, hours_after_submission=[3, 6], read_after_minutes=[40, 90])
+    _spread_in_time(second, hours_after_submission=[5], read_after_minutes=[])
     instruction.note_add(
         application=second,
         user=organiser,
-        body="Lettre de l'autorité de transport attendue : à vérifier avant le comité.",
+        body="Lettre de soutien d'un partenaire attendue : à vérifier avant le comité.",
         audience="organisers",
     )
     instruction.tags_set(application=second, user=organiser, labels=["lettre attendue"])
-    instruction.tags_set(application=first, user=organiser, labels=["partenaire associatif", "format 1"])
+    instruction.tags_set(application=first, user=organiser, labels=["partenaire associatif"])
     instruction.note_add(
         application=first,
         user=organiser,
-        body="Porteur déjà accompagné par le programme en 2023 : pas d'incidence sur l'éligibilité.",
+        body="Porteur déjà accompagné par le programme en 2023 : sans incidence sur l'éligibilité.",
         audience="committee",
     )
     expert = _expert()
@@ -114,6 +116,19 @@ def seed_current_instruction(*, call: Call, organiser: User) -> int:
         )
         services.expert_declare(invitation=invitation, user=expert)
     return 1
+
+
+def _spread_in_time(application: Application, *, hours_after_submission: list[int], read_after_minutes: list[int]):
+    """The thread's messages, just written, placed some hours after the dossier was submitted (never in the
+    future), each read some minutes after it was sent when `read_after_minutes` says so."""
+    now = timezone.now()
+    base = application.submitted_at or now
+    events = application.events.filter(kind=ApplicationEvent.Kind.MESSAGE_SENT).order_by("pk")
+    for index, (message, event) in enumerate(zip(application.messages.order_by("pk"), events, strict=False)):
+        sent = min(base + timedelta(hours=hours_after_submission[index]), now - timedelta(minutes=30 - index))
+        read = sent + timedelta(minutes=read_after_minutes[index]) if index < len(read_after_minutes) else None
+        Message.objects.filter(pk=message.pk).update(sent_at=sent, read_at=min(read, now) if read else None)
+        ApplicationEvent.objects.filter(pk=event.pk).update(at=sent)
 
 
 def _at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
