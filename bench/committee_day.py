@@ -46,7 +46,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from convergence.accounts.models import User  # noqa: E402
-from convergence.applications.models import Application, Submission  # noqa: E402
+from convergence.applications import completion, instruction  # noqa: E402
+from convergence.applications.models import Application, DossierTag, Message, Submission, Tag  # noqa: E402
 from convergence.applications.services import content_digest  # noqa: E402
 from convergence.calls.models import Call  # noqa: E402
 from convergence.review import services  # noqa: E402
@@ -304,10 +305,14 @@ def main() -> None:
     total = sum(clock.seconds[s] for s in ("eligibility", "assignment", "ranking", "publication"))
     print(f"{'total (platform)':<28} {total:8.2f} s")
 
+    chosen = instruct(call, organiser, ranked[0].application)
     client = Client()
     client.force_login(organiser)
     pages = {
         "site-map (baseline)": "/site-map/",
+        "backoffice-list": f"/backoffice/calls/{call.slug}/",
+        "backoffice-to-follow-up": f"/backoffice/calls/{call.slug}/?follow_up=unread&tag=to-check",
+        "backoffice-dossier": f"/backoffice/dossiers/{chosen.pk}/",
         "eligibility": f"/selection/{call.slug}/eligibility/",
         "assignments": f"/selection/{call.slug}/assignments/",
         "meeting": f"/selection/{call.slug}/meeting/",
@@ -338,6 +343,31 @@ def main() -> None:
     print(f"RESULT committee-day {label} total seconds={total:.3f}")
     for line in page_lines:
         print(line)
+
+
+def instruct(call: Call, organiser: User, chosen: Application) -> Application:
+    """The organisers' instruction before the meeting: a tenth of the dossiers with an unread message from their
+    applicant and a tag; the chosen one with a thread, notes, tags and a request for completion."""
+    some = list(
+        Application.objects.filter(call=call).values_list("pk", "owner_id")[: max(1, call.applications.count() // 10)]
+    )
+    Message.objects.bulk_create(
+        Message(application_id=pk, author_id=owner, side="applicant", body="Une question sur le budget.")
+        for pk, owner in some
+    )
+    tag = Tag.objects.create(call=call, label="to-check")
+    DossierTag.objects.bulk_create(DossierTag(application_id=pk, tag=tag) for pk, _owner in some)
+    instruction.message_send(application=chosen, user=organiser, body="Précisez le budget, s'il vous plaît.")
+    instruction.note_add(application=chosen, user=organiser, body="À discuter en séance.", audience="committee")
+    instruction.tags_set(application=chosen, user=organiser, labels=["to-check", "budget"])
+    completion.completion_request_open(
+        application=chosen,
+        user=organiser,
+        fields=["summary"],
+        message="Précisez le budget.",
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    return chosen
 
 
 if __name__ == "__main__":

@@ -11,7 +11,21 @@ from .models import Application, CompletionRequest, Message
 
 
 def applications_of_owner(*, user) -> QuerySet[Application]:
-    return Application.objects.filter(owner=user).select_related("call", "format").prefetch_related("submissions")
+    """The applicant's dossiers, each saying whether the organisers wrote something unread or asked for a
+    completion still open."""
+    unread = Message.objects.filter(application=OuterRef("pk"), side=Message.Side.ORGANISERS, read_at__isnull=True)
+    return (
+        Application.objects.filter(owner=user)
+        .select_related("call", "format")
+        .prefetch_related("submissions")
+        .annotate(has_unread=Exists(unread), completion_open=Exists(_open_completion()))
+    )
+
+
+def _open_completion() -> QuerySet[CompletionRequest]:
+    return CompletionRequest.objects.filter(
+        application=OuterRef("pk"), answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=timezone.now()
+    )
 
 
 @dataclass(frozen=True)
@@ -29,13 +43,10 @@ class BackofficeFilters:
 
 def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> QuerySet[Application]:
     unread = Message.objects.filter(application=OuterRef("pk"), side=Message.Side.APPLICANT, read_at__isnull=True)
-    open_completion = CompletionRequest.objects.filter(
-        application=OuterRef("pk"), answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=timezone.now()
-    )
     queryset = (
         Application.objects.filter(call=call)
         .select_related("format", "owner")
-        .annotate(has_unread=Exists(unread), completion_open=Exists(open_completion))
+        .annotate(has_unread=Exists(unread), completion_open=Exists(_open_completion()))
     )
     if filters.tag:
         queryset = queryset.filter(tagged__tag__label=filters.tag)
