@@ -28,7 +28,13 @@ def test_every_audit_trail_is_an_event_with_declared_kinds():
 
 def test_every_uploaded_file_is_a_stored_upload():
     uploads = [model for model in OUR_MODELS if "sha256" in {f.name for f in model._meta.fields}]
-    assert {model.__name__ for model in uploads} == {"Attachment", "PublicFile", "ReportAttachment", "KitFile"}
+    assert {model.__name__ for model in uploads} == {
+        "Attachment",
+        "PublicFile",
+        "ReportAttachment",
+        "KitFile",
+        "MessageAttachment",
+    }
     assert all(issubclass(model, StoredUpload) for model in uploads)
 
 

@@ -25,6 +25,7 @@ ROLES = [
     "participant",
     "other_participant",
     "host",
+    "expert",
     "organiser",
 ]
 EVERYONE = set(ROLES)
@@ -75,6 +76,7 @@ def programme(db):
         "participant": participant,
         "other_participant": other_participant,
         "host": host,
+        "expert": data["invitation"].expert,  # an outside expert reading one dossier of the open call
         "organiser": organiser,
     }
     assert len({user.pk for user in users.values()}) == len(users), "one person per role"

@@ -22,6 +22,7 @@ EVERY_ACCOUNT = {
     "account_logout",
     "applications:mine",
     "review:home",
+    "review:expert_home",
     "competitions:new",
 }
 # Who else may open a page that belongs to someone (besides the person `_visits` opens it as).

@@ -58,6 +58,9 @@ def _rows(data: dict) -> dict[str, Row]:
     report = label.reports.filter(submitted_at__isnull=False).order_by("pk").first()
     receipt = data["submission"]
     attachment_id = 999_999  # no such attachment: the owner gets 404 too, so only refusals are checked
+    message = application.messages.order_by("pk").first()
+    invitation = data["invitation"]
+    readers = {"applicant", "organiser"}  # the dossier's thread and its requests for completion
     organisers = {"organiser"}
     report_readers = {"organiser", "carrier", "reviewer"}  # the carrier, organisers, members without a conflict
     own_competition = {"participant", "other_participant", "host", "organiser"}
@@ -81,6 +84,19 @@ def _rows(data: dict) -> dict[str, Row]:
         "api:application-receipt": Row((application.pk,), {"get": {"applicant"}}),
         "api:attachments": Row((application.pk,), {"post": {"applicant"}}),
         "api:attachment": Row((application.pk, attachment_id), {"delete": set()}),
+        "api:messages": Row((application.pk,), {"get": readers, "post": readers}),
+        "api:message-share": Row((application.pk, message.pk), {"post": organisers}),
+        "api:completion-requests": Row((application.pk,), {"get": readers, "post": organisers}),
+        "api:completion-cancel": Row((application.pk, 999_999), {"post": organisers}),
+        "api:notes": Row((application.pk,), {"get": organisers, "post": organisers}),
+        "api:note": Row((application.pk, 999_999), {"delete": organisers}),
+        "api:tags": Row((application.pk,), {"get": organisers, "put": organisers}),
+        "api:dossier-experts": Row((invitation.application_id,), {"get": organisers, "post": organisers}),
+        "api:dossier-expert-revoke": Row((invitation.application_id, invitation.pk), {"post": organisers}),
+        "api:expertises": Row((), {"get": ACCOUNTS}),  # one's own: empty for most
+        "api:expertise": Row((invitation.pk,), {"get": {"expert"}}),
+        "api:expertise-declaration": Row((invitation.pk,), {"post": {"expert"}}),
+        "api:expertise-opinion": Row((invitation.pk,), {"put": {"expert"}}),
         "api:receipt-pdf": Row((receipt.pk,), {"get": {"applicant", "organiser"}}),
         "api:application-decision": Row((application.pk,), {"get": set()}),  # not published yet: 404 for all
         "api:committee-assignments": Row((), {"get": ACCOUNTS}),
