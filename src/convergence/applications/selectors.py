@@ -45,7 +45,7 @@ def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> Qu
     unread = Message.objects.filter(application=OuterRef("pk"), side=Message.Side.APPLICANT, read_at__isnull=True)
     queryset = (
         Application.objects.filter(call=call)
-        .select_related("format", "owner")
+        .select_related("call", "format", "owner")  # each row's reference reads its call
         .annotate(has_unread=Exists(unread), completion_open=Exists(_open_completion()))
     )
     if filters.tag:
