@@ -184,7 +184,8 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     else:
         form = form_class(initial=form_class.initial_from(application), call=call)
         _only_requested(form, completion)
-    panels = settings.THEMES_FIELD_PANELS if step == "challenge" else []
+    themes_editable = completion is None or "themes" in completion.fields
+    panels = settings.THEMES_FIELD_PANELS if step == "challenge" and themes_editable else []
     return render(
         request,
         "applications/step.html",
