@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from convergence.calls.models import Call
 from convergence.core.errors import DomainError
+from convergence.web.downloads import file_download
 from convergence.web.feedback import attempt
 
 from . import instruction, services
@@ -379,14 +380,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> Http
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = access_attachment(user=request.user, attachment_id=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(attachment)
 
 
 @login_required

@@ -3,6 +3,8 @@ requests for completion, notes and tags. Thin: each validates a form, calls one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.core.errors import DomainError
+from convergence.web.downloads import file_download
 from convergence.web.feedback import attempt
 
 from . import completion, instruction
@@ -34,13 +37,22 @@ def _back(application: Application, anchor: str) -> HttpResponse:
     return redirect(reverse("applications:backoffice_detail", kwargs={"pk": application.pk}) + anchor)
 
 
-def _refused(form, error: DomainError) -> None:
-    """A service's refusal shown on the form it came from, with what was written kept."""
-    for field, problems in error.field_errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, str(problem))
-    if not error.field_errors:
-        form.add_error(None, str(error.message))
+def _applied(request: HttpRequest, form, action: Callable[[dict], object], success: str) -> bool:
+    """Run `action` on a valid form's data and say `success`; a refusal of the service goes onto the form (with
+    what was written kept) and the caller shows the page again."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        for field, problems in error.field_errors.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, str(problem))
+        if not error.field_errors:
+            form.add_error(None, str(error.message))
+        return False
+    messages.success(request, success)
+    return True
 
 
 @login_required
@@ -48,19 +60,14 @@ def _refused(form, error: DomainError) -> None:
 def message_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_reader(user=request.user, application_id=pk)
     form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            instruction.message_send(
-                application=application,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                upload=form.cleaned_data["file"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Message sent."))
-            return redirect(_page_of(request, application) + "#messages")
+
+    def send(data: dict) -> object:
+        return instruction.message_send(
+            application=application, user=request.user, body=data["body"], upload=data["file"]
+        )
+
+    if _applied(request, form, send, _("Message sent.")):
+        return redirect(_page_of(request, application) + "#messages")
     if instruction.side_of(request.user, application) == "organisers":
         return backoffice_page(request, application, message_form=form, status=400)
     return detail_page(request, application, message_form=form, status=400)
@@ -70,14 +77,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def message_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = access_message_attachment(user=request.user, attachment_id=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(attachment)
 
 
 @require_POST
@@ -96,21 +96,19 @@ def message_share(request: HttpRequest, pk: int, message_id: int) -> HttpRespons
 def completion_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_organiser(user=request.user, application_id=pk)
     form = CompletionRequestForm(request.POST, labels=field_labels())
-    if form.is_valid():
-        due_at = timezone.make_aware(timezone.make_naive(form.cleaned_data["due_at"]), application.call.tz)
-        try:
-            completion.completion_request_open(
-                application=application,
-                user=request.user,
-                fields=form.cleaned_data["fields_to_complete"],
-                message=form.cleaned_data["message"],
-                due_at=due_at,
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("The request was sent to the applicant."))
-            return _back(application, "#completion")
+
+    def ask(data: dict) -> object:
+        return completion.completion_request_open(
+            application=application,
+            user=request.user,
+            fields=data["fields_to_complete"],
+            message=data["message"],
+            # The date and time typed are read in the call's zone.
+            due_at=timezone.make_aware(timezone.make_naive(data["due_at"]), application.call.tz),
+        )
+
+    if _applied(request, form, ask, _("The request was sent to the applicant.")):
+        return _back(application, "#completion")
     return backoffice_page(request, application, completion_form=form, status=400)
 
 
@@ -130,19 +128,14 @@ def completion_cancel(request: HttpRequest, pk: int, request_id: int) -> HttpRes
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_organiser(user=request.user, application_id=pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            instruction.note_add(
-                application=application,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                audience=form.cleaned_data["audience"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Note added."))
-            return _back(application, "#notes")
+
+    def add(data: dict) -> object:
+        return instruction.note_add(
+            application=application, user=request.user, body=data["body"], audience=data["audience"]
+        )
+
+    if _applied(request, form, add, _("Note added.")):
+        return _back(application, "#notes")
     return backoffice_page(request, application, note_form=form, status=400)
 
 
@@ -158,12 +151,10 @@ def note_remove(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
 def tags_update(request: HttpRequest, pk: int) -> HttpResponse:
     application = access_application_for_organiser(user=request.user, application_id=pk)
     form = TagsForm(request.POST)
-    if form.is_valid():
-        try:
-            instruction.tags_set(application=application, user=request.user, labels=form.labels())
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Tags saved."))
-            return _back(application, "#tags")
+
+    def tag(data: dict) -> object:
+        return instruction.tags_set(application=application, user=request.user, labels=form.labels())
+
+    if _applied(request, form, tag, _("Tags saved.")):
+        return _back(application, "#tags")
     return backoffice_page(request, application, tags_form=form, status=400)

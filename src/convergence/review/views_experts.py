@@ -17,6 +17,7 @@ from dsfr.forms import DsfrBaseForm
 from convergence.applications.access import access_application_for_organiser
 from convergence.applications.models import Attachment, MessageAttachment
 from convergence.core.errors import DomainError
+from convergence.web.downloads import file_download
 from convergence.web.feedback import attempt
 
 from . import services
@@ -128,14 +129,6 @@ def expert_revoke(request: HttpRequest, pk: int, invitation_id: int) -> HttpResp
     return redirect(reverse("applications:backoffice_detail", kwargs={"pk": pk}) + "#experts")
 
 
-def _pdf(stored) -> FileResponse:
-    response = FileResponse(
-        stored.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=stored.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def _submitted_attachment(application, content: dict, attachment_id: int) -> Attachment:
     """An attachment of the version the reader reads (not one removed before it was submitted)."""
     if attachment_id not in {item["id"] for item in content.get("attachments", [])}:
@@ -150,14 +143,14 @@ def expert_attachment(request: HttpRequest, invitation_id: int, attachment_id: i
     if not expert_may_read(invitation):
         raise Http404
     application = invitation.application
-    return _pdf(_submitted_attachment(application, latest_content(application), attachment_id))
+    return file_download(_submitted_attachment(application, latest_content(application), attachment_id))
 
 
 @login_required
 @require_GET
 def member_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     application, _member = access_application_for_member(user=request.user, application_id=pk)
-    return _pdf(_submitted_attachment(application, latest_content(application), attachment_id))
+    return file_download(_submitted_attachment(application, latest_content(application), attachment_id))
 
 
 @login_required
@@ -170,4 +163,4 @@ def shared_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         message__shared_with_committee_at__isnull=False,
     )
     access_application_for_member(user=request.user, application_id=stored.message.application_id)
-    return _pdf(stored)
+    return file_download(stored)
