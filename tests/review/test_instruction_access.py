@@ -252,3 +252,19 @@ def test_the_api_round_trip_of_a_completion(round_, organiser):
     assert thread[-1]["body"] == "Merci, c’est complet." and thread[-1]["author"] == ""
     assert staff.get(base + "messages/").json()[-1]["read_at"] is not None
     assert staff.put(base + "tags/", {"tags": ["complet", "complet "]}, format="json").json() == {"tags": ["complet"]}
+
+
+def test_an_organiser_shares_a_message_with_the_committee_through_the_api(scene, organiser):
+    application = scene["application"]
+    unshared = application.messages.get(body=UNSHARED)
+    api = APIClient()
+    api.force_authenticate(organiser)
+    url = f"/api/v1/applications/{application.pk}/messages/{unshared.pk}/share/"
+    answer = api.post(url, {"shared": True}, format="json")
+    assert answer.status_code == 200 and answer.json()["shared_with_committee_at"]
+    member = Client()
+    member.force_login(scene["personas"]["member"])
+    assert UNSHARED in member.get(scene["urls"]["member_page"]).content.decode()
+    assert api.post(url, {"shared": False}, format="json").json()["shared_with_committee_at"] is None
+    assert UNSHARED not in member.get(scene["urls"]["member_page"]).content.decode()
+    assert api.post(url, {}, format="json").status_code == 400

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiRequest, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiRequest, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -102,18 +102,22 @@ class MessagesApi(APIView):
         return Response(output(message, context={"organiser": organiser}).data, status=status.HTTP_201_CREATED)
 
 
+class MessageShareInput(serializers.Serializer):
+    shared = serializers.BooleanField()
+
+
 class MessageShareApi(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        request=inline_serializer("MessageShareInput", {"shared": serializers.BooleanField()}),
+        request=MessageShareInput,
         responses=OrganiserMessageOutput,
         summary="Share a message with the committee members who may read the dossier, or stop (organisers)",
     )
     def post(self, request, pk: int, message_id: int):
         application = access_application_for_organiser(user=request.user, application_id=pk)
         message = get_object_or_404(application.messages, pk=message_id)
-        payload = inline_serializer("MessageShareInput", {"shared": serializers.BooleanField()})(data=request.data)
+        payload = MessageShareInput(data=request.data)
         payload.is_valid(raise_exception=True)
         message = instruction.message_share(message=message, user=request.user, shared=payload.validated_data["shared"])
         return Response(OrganiserMessageOutput(message, context={"organiser": True}).data)
