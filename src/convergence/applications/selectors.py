@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -45,7 +46,7 @@ def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> Qu
     unread = Message.objects.filter(application=OuterRef("pk"), side=Message.Side.APPLICANT, read_at__isnull=True)
     queryset = (
         Application.objects.filter(call=call)
-        .select_related("call", "format", "owner")  # each row's reference reads its call
+        .select_related("format", "owner")
         .annotate(has_unread=Exists(unread), completion_open=Exists(_open_completion()))
     )
     if filters.tag:
@@ -78,6 +79,15 @@ def applications_for_backoffice(*, call: Call, filters: BackofficeFilters) -> Qu
                 | Q(owner__email__icontains=word)
             )
     return queryset.distinct().prefetch_related("themes", "domains", "partners", "claims__criterion", "tagged__tag")
+
+
+def with_call(applications: Iterable[Application], call: Call) -> list[Application]:
+    """The rows with their call set: each reference reads it. Joining the call instead would make the list's
+    DISTINCT compare the call's long texts on every row."""
+    rows = list(applications)
+    for application in rows:
+        application.call = call
+    return rows
 
 
 def application_counts(*, call: Call) -> dict[str, int]:

@@ -29,7 +29,7 @@ from .exports import applications_csv, applications_xlsx
 from .forms import CompletionRequestForm, MessageForm, NoteForm, TagsForm
 from .models import Application, CompletionRequest
 from .presentation import field_labels
-from .selectors import BackofficeFilters, application_counts, applications_for_backoffice
+from .selectors import BackofficeFilters, application_counts, applications_for_backoffice, with_call
 
 
 class FilterForm(forms.Form):
@@ -76,6 +76,7 @@ def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = FilterForm(request.GET or None, call=call)
     applications = applications_for_backoffice(call=call, filters=form.filters())
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    page.object_list = with_call(page.object_list, call)
     query = request.GET.copy()
     query.pop("page", None)
     filters = form.filters()
@@ -101,7 +102,9 @@ def backoffice_list(request: HttpRequest, slug: str) -> HttpResponse:
 def backoffice_export(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     call = access_call_for_organiser(user=request.user, slug=slug)
     form = FilterForm(request.GET or None, call=call)
-    applications = applications_for_backoffice(call=call, filters=form.filters()).prefetch_related("submissions")
+    applications = with_call(
+        applications_for_backoffice(call=call, filters=form.filters()).prefetch_related("submissions"), call
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if extension == "xlsx":
         response = HttpResponse(
