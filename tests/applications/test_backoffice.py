@@ -86,7 +86,7 @@ def test_detail_shows_versions_and_history(client, organiser, dossiers):
     first, _second = dossiers
     page = client.get(f"/backoffice/dossiers/{first.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "CIA-2024-000001" in page
-    assert "draft → submitted" in page.replace("&gt;", ">").replace("→", "→")
+    assert "Brouillon → Déposé" in page  # the statuses and fields in the reader's language, not their codes
     assert first.owner.email in page
 
 

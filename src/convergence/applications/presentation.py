@@ -79,13 +79,28 @@ class HistoryLine:
     field_labels: list[str]
     until: datetime | None  # the last save of an editing session of several saves
 
+    @property
+    def from_status(self) -> str:
+        return _status_label(self.event.from_status)
 
-def history_lines(application: Application) -> list[HistoryLine]:
-    """The dossier's history, an editing session per line, each naming the fields it changed."""
+    @property
+    def to_status(self) -> str:
+        return _status_label(self.event.to_status)
+
+
+def _status_label(status: str) -> str:
+    return str(Application.Status(status).label) if status in Application.Status.values else status
+
+
+def history_lines(application: Application, *, for_organisers: bool = False) -> list[HistoryLine]:
+    """The dossier's history, an editing session per line, each naming the fields it changed. The organisers'
+    own actions (notes, tags, sharing) are in their history only, never in the applicant's."""
     labels = field_labels()
     lines = []
-    # The organisers' own actions (notes, tags, sharing) are not the applicant's history.
-    for event in application.events.exclude(kind__in=INTERNAL_EVENT_KINDS).select_related("actor"):
+    events = application.events.select_related("actor")
+    if not for_organisers:
+        events = events.exclude(kind__in=INTERNAL_EVENT_KINDS)
+    for event in events:
         until = event.details.get("until")
         lines.append(
             HistoryLine(

@@ -28,7 +28,7 @@ from .completion import FieldChange, version_changes
 from .exports import applications_csv, applications_xlsx
 from .forms import CompletionRequestForm, MessageForm, NoteForm, TagsForm
 from .models import Application, CompletionRequest
-from .presentation import field_labels
+from .presentation import field_labels, history_lines
 from .selectors import BackofficeFilters, application_counts, applications_for_backoffice, with_call
 
 
@@ -163,7 +163,7 @@ def backoffice_page(request: HttpRequest, application: Application, *, status: i
         "application": application,
         "call": call,
         "submissions": application.submissions.select_related("submitted_by"),
-        "events": application.events.select_related("actor"),
+        "events": history_lines(application, for_organisers=True),
         "attachments": application.attachments.all(),
         "panels": [import_string(path)(request, application) for path in settings.READER_PANELS],
         "thread": thread,
