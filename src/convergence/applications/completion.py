@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,12 +32,13 @@ MESSAGE_MAX_LENGTH = 5000
 REWRITTEN = 0.4
 
 
+def still_open(now: datetime) -> Q:
+    """A request neither answered nor cancelled, and not yet due (`CompletionRequest.state_at` says the same)."""
+    return Q(answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=now)
+
+
 def completion_open(application: Application, now: datetime) -> CompletionRequest | None:
-    return (
-        application.completion_requests.filter(answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=now)
-        .order_by("-requested_at", "-pk")
-        .first()
-    )
+    return application.completion_requests.filter(still_open(now)).order_by("-requested_at", "-pk").first()
 
 
 def completion_allowing(application: Application, now: datetime, fields: Iterable[str]) -> CompletionRequest:
@@ -109,9 +111,7 @@ def completion_request_open(
 def completion_request_cancel(*, request: CompletionRequest, user) -> CompletionRequest:
     require_organiser(user)
     now = timezone.now()
-    cancelled = CompletionRequest.objects.filter(
-        pk=request.pk, answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=now
-    ).update(cancelled_at=now)
+    cancelled = CompletionRequest.objects.filter(still_open(now), pk=request.pk).update(cancelled_at=now)
     if not cancelled:
         raise InvalidTransition(_("This request for completion is no longer open."))
     ApplicationEvent.record(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from convergence.calls.models import Call
 
+from .completion import still_open
 from .models import Application, CompletionRequest, Message
 
 
@@ -24,9 +25,7 @@ def applications_of_owner(*, user) -> QuerySet[Application]:
 
 
 def _open_completion() -> QuerySet[CompletionRequest]:
-    return CompletionRequest.objects.filter(
-        application=OuterRef("pk"), answered_at__isnull=True, cancelled_at__isnull=True, due_at__gt=timezone.now()
-    )
+    return CompletionRequest.objects.filter(still_open(timezone.now()), application=OuterRef("pk"))
 
 
 @dataclass(frozen=True)

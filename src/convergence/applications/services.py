@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -31,7 +31,16 @@ from .errors import (
     StaleVersion,
 )
 from .fields import RELATED_FIELDS, SCALAR_FIELDS
-from .models import Application, ApplicationEvent, Attachment, CriterionClaim, DatasetUsed, Partner, Submission
+from .models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    CompletionRequest,
+    CriterionClaim,
+    DatasetUsed,
+    Partner,
+    Submission,
+)
 from .rules import application_problems
 
 CALL_TEXT_FIELDS = ("definition", "faq", "trl_scale", "purpose", "audience", "tagline", "additional_examination")
@@ -53,13 +62,17 @@ def _lock_owned(queryset, application_id: int, user) -> Application:
     return application
 
 
-def _ensure_may_change(application: Application, now: datetime, fields: Iterable[str]) -> None:
-    """Before the deadline anything may change; after it, only what an open request for completion reopened."""
+def _ensure_may_change(
+    application: Application, now: datetime, fields: Callable[[], Iterable[str]]
+) -> CompletionRequest | None:
+    """Before the deadline anything may change (None). After it, only the `fields` an open request for
+    completion reopened: that request. `fields` is read only after the deadline (finding them may query)."""
     call = application.call
     if now < call.opens_at:
         raise CallNotOpen()
-    if not call.accepts_changes_at(now):
-        completion_allowing(application, now, fields)
+    if call.accepts_changes_at(now):
+        return None
+    return completion_allowing(application, now, fields())
 
 
 def _lock_for_owner(application_id: int, user, *, field: str | None = None) -> Application:
@@ -70,7 +83,7 @@ def _lock_for_owner(application_id: int, user, *, field: str | None = None) -> A
     if field is None:
         _ensure_call_accepts_changes(application.call, now)
     else:
-        _ensure_may_change(application, now, [field])
+        _ensure_may_change(application, now, lambda: [field])
     return application
 
 
@@ -169,11 +182,8 @@ def application_update(
         raise InvalidApplicationData(field_errors={field: [_("Unknown field.")] for field in sorted(unknown)})
     _check_belongs_to_call(application.call, changes)
     now = timezone.now()
-    if application.call.accepts_changes_at(now):
-        _ensure_call_accepts_changes(application.call, now)
-    else:
-        # A step's form sends all its fields: only those it really changes must be reopened.
-        _ensure_may_change(application, now, _changed_fields(application, changes))
+    # A step's form sends all its fields: only those it really changes must be reopened.
+    _ensure_may_change(application, now, lambda: _changed_fields(application, changes))
     was_submitted = application.submissions.exists()
     # The conditional UPDATE is the lock: of two saves from the same version, one wins, one is refused.
     bumped = Application.objects.filter(pk=application.pk, version=expected_version).update(
@@ -410,11 +420,7 @@ def application_submit(
         # Even after the deadline: a retry of a submit accepted at 23:59:59 gets its receipt, not a refusal.
         given.replayed = True
         return given
-    completion = None
-    if application.call.accepts_changes_at(now):
-        _ensure_call_accepts_changes(application.call, now)
-    else:
-        completion = completion_allowing(application, now, [])
+    completion = _ensure_may_change(application, now, list)  # a submission changes no field by itself
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion()
     problems = application_problems(application)
