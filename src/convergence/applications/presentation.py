@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,6 +73,12 @@ def field_labels() -> dict[str, object]:
     }
 
 
+def labels_of(fields: Iterable[str]) -> list[str]:
+    """The dossier's fields as the reader names them, in the active language."""
+    labels = field_labels()
+    return [str(labels.get(field, field)) for field in fields]
+
+
 @dataclass(frozen=True)
 class HistoryLine:
     event: ApplicationEvent
@@ -95,7 +101,6 @@ def _status_label(status: str) -> str:
 def history_lines(application: Application, *, for_organisers: bool = False) -> list[HistoryLine]:
     """The dossier's history, an editing session per line, each naming the fields it changed. The organisers'
     own actions (notes, tags, sharing) are in their history only, never in the applicant's."""
-    labels = field_labels()
     lines = []
     events = application.events.select_related("actor")
     if not for_organisers:
@@ -105,7 +110,7 @@ def history_lines(application: Application, *, for_organisers: bool = False) -> 
         lines.append(
             HistoryLine(
                 event=event,
-                field_labels=[str(labels.get(field, field)) for field in event.details.get("fields", [])],
+                field_labels=labels_of(event.details.get("fields", [])),
                 until=parse_datetime(until) if until and event.details.get("saves", 1) > 1 else None,
             )
         )

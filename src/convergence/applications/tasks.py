@@ -59,14 +59,13 @@ def send_receipt_email(self, submission_id: int) -> bool:
 def send_draft_reminder(application_id: int) -> None:
     """The organiser's reminder: the deadline, and what the draft still needs, in the owner's language."""
     from .models import Application
-    from .presentation import field_labels
+    from .presentation import labels_of
     from .rules import application_problems
 
     application = Application.objects.select_related("owner", "call").get(pk=application_id)
     owner = application.owner
     with override(owner.preferred_language or settings.LANGUAGE_CODE):
-        labels = field_labels()
-        missing = ", ".join(str(labels.get(field, field)) for field in sorted(application_problems(application)))
+        missing = ", ".join(labels_of(sorted(application_problems(application))))
         body = _(
             "Hello,\n\nYour dossier “%(title)s” is still a draft and applications close on %(deadline)s.\n"
             "Still to complete: %(missing)s.\nA draft that is not submitted by the deadline cannot be examined.\n"
@@ -126,20 +125,19 @@ def send_message_notification(message_id: int) -> int:
 def send_completion_request_email(request_id: int) -> None:
     """Tell the applicant what to complete and until when, in their language; the request is on the platform."""
     from .models import CompletionRequest
-    from .presentation import field_labels
+    from .presentation import labels_of
 
     request = CompletionRequest.objects.select_related("application__call", "application__owner").get(pk=request_id)
     application = request.application
     owner = application.owner
     with override(owner.preferred_language or settings.LANGUAGE_CODE):
-        labels = field_labels()
         body = _(
             "Hello,\n\nThe organisers ask you to complete your dossier %(reference)s: %(fields)s.\n"
             "You may change these fields, and only these, then submit again until %(due)s (Paris time).\n"
             "Their request and the form are here: %(link)s\n\nThe Convergence team"
         ) % {
             "reference": application.reference,
-            "fields": ", ".join(str(labels.get(field, field)) for field in request.fields),
+            "fields": ", ".join(labels_of(request.fields)),
             "due": readable_moment(timezone.localtime(request.due_at, application.call.tz), seconds=False),
             "link": settings.SITE_URL + application.get_absolute_url(),
         }

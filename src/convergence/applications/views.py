@@ -39,7 +39,7 @@ from .forms import (
     rows_kept,
 )
 from .models import Application, CompletionRequest
-from .presentation import STEP_NAMES, STEPS, field_labels, history_lines, problems_to_fix, step_of_field
+from .presentation import STEP_NAMES, STEPS, history_lines, labels_of, problems_to_fix, step_of_field
 from .receipts import receipt_response
 from .rules import application_problems
 from .selectors import applications_of_owner
@@ -64,19 +64,31 @@ def _completion(application: Application) -> CompletionRequest | None:
     return completion_open(application, timezone.now())
 
 
-def _labels_of(completion: CompletionRequest | None) -> list[str]:
-    labels = field_labels()
-    return [str(labels.get(field, field)) for field in completion.fields] if completion else []
+def _reopens(completion: CompletionRequest | None, step: str) -> bool:
+    """Whether the open request lets the applicant change something on this step after the deadline."""
+    return completion is not None and bool(STEP_FIELDS.get(step, set()) & {*completion.fields})
 
 
-def _step_context(application: Application, step: str, problems: Mapping[str, Sequence[object]] | None = None) -> dict:
-    """`problems`: what the caller already knows is missing (the review step reads it once for both uses)."""
+def _problems_for(application: Application, completion: CompletionRequest | None) -> dict[str, list]:
+    """What stops a submission. During a completion, only in the reopened fields: the others are the last
+    submitted version's, which passed the rules."""
+    problems = application_problems(application)
+    if completion is None:
+        return problems
+    return {field: found for field, found in problems.items() if field in completion.fields}
+
+
+def _step_context(
+    application: Application,
+    step: str,
+    completion: CompletionRequest | None,
+    problems: Mapping[str, Sequence[object]] | None = None,
+) -> dict:
+    """`completion`: the open request, read once per request by the view. `problems`: what the caller already
+    knows is missing (the review step reads it once for both uses)."""
     index = STEP_NAMES.index(step)
-    completion = _completion(application)
     if problems is None:
-        problems = application_problems(application)
-    if completion is not None:  # the other fields are the last submitted version's, which passed the rules
-        problems = {field: found for field, found in problems.items() if field in completion.fields}
+        problems = _problems_for(application, completion)
     steps_to_fix = {step_of_field(field) for field in problems}
     if steps_to_fix:
         steps_to_fix.add("review")
@@ -92,9 +104,8 @@ def _step_context(application: Application, step: str, problems: Mapping[str, Se
         "next_step_title": STEPS[index + 1][1] if index + 1 < len(STEPS) else "",
         "previous_step": STEP_NAMES[index - 1] if index else "",
         "completion": completion,
-        "completion_labels": _labels_of(completion),
-        "can_edit": application.call.is_open
-        or bool(completion and STEP_FIELDS.get(step, set()) & {*completion.fields}),
+        "completion_labels": labels_of(completion.fields) if completion else [],
+        "can_edit": application.call.is_open or _reopens(completion, step),
     }
 
 
@@ -107,11 +118,10 @@ def _is_autosave(request: HttpRequest) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
 
-def _closed_redirect(request: HttpRequest, application: Application, step: str) -> HttpResponse | None:
-    if application.call.is_open:
-        return None
-    completion = _completion(application)
-    if completion is not None and STEP_FIELDS[step] & {*completion.fields}:
+def _closed_redirect(
+    request: HttpRequest, application: Application, step: str, completion: CompletionRequest | None
+) -> HttpResponse | None:
+    if application.call.is_open or _reopens(completion, step):
         return None
     messages.info(request, _("The deadline has passed: the dossier is read-only."))
     return redirect(application)
@@ -154,18 +164,18 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     application = access_application_for_owner(user=request.user, application_id=pk)
     if step not in STEP_NAMES:
         return redirect("applications:step", pk=pk, step="challenge")
+    completion = _completion(application)
     if step == "attachments":
-        return _attachments_step(request, application)
+        return _attachments_step(request, application, completion)
     if step == "review":
-        return _review_step(request, application)
-    closed = _closed_redirect(request, application, step)
+        return _review_step(request, application, completion)
+    closed = _closed_redirect(request, application, step, completion)
     if closed:
         return closed
     if step == "partners":
-        return _partners_step(request, application)
+        return _partners_step(request, application, completion)
     form_class = STEP_FORMS[step]
     call = application.call
-    completion = _completion(application)
     if request.method == "POST":
         # Disabled fields read the dossier's values (the initial ones), never what was posted.
         form = form_class(request.POST, initial=form_class.initial_from(application), call=call)
@@ -191,7 +201,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         request,
         "applications/step.html",
         {
-            **_step_context(application, step),
+            **_step_context(application, step, completion),
             "form": form,
             "themes_panels": [import_string(path)(request, application) for path in panels],
         },
@@ -219,7 +229,9 @@ def _save_and_answer(
     return redirect(next_url)
 
 
-def _partners_step(request: HttpRequest, application: Application) -> HttpResponse:
+def _partners_step(
+    request: HttpRequest, application: Application, completion: CompletionRequest | None
+) -> HttpResponse:
     if request.method == "POST":
         partners = PartnerFormSet(request.POST, prefix="partners")
         datasets = DatasetFormSet(request.POST, prefix="datasets")
@@ -244,7 +256,7 @@ def _partners_step(request: HttpRequest, application: Application) -> HttpRespon
             prefix="datasets", initial=list(application.datasets.values("name", "origin_country", "licence"))
         )
     context = {
-        **_step_context(application, "partners"),
+        **_step_context(application, "partners", completion),
         "partner_formset": partners,
         "dataset_formset": datasets,
         "version": application.version,
@@ -252,7 +264,9 @@ def _partners_step(request: HttpRequest, application: Application) -> HttpRespon
     return render(request, "applications/step_partners.html", context)
 
 
-def _attachments_step(request: HttpRequest, application: Application) -> HttpResponse:
+def _attachments_step(
+    request: HttpRequest, application: Application, completion: CompletionRequest | None
+) -> HttpResponse:
     form = AttachmentForm()
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES)
@@ -265,15 +279,12 @@ def _attachments_step(request: HttpRequest, application: Application) -> HttpRes
                 messages.success(request, _("Attachment added."))
                 return redirect("applications:step", pk=application.pk, step="attachments")
     attachments = application.attachments.filter(removed_at__isnull=True)
-    context = {**_step_context(application, "attachments"), "form": form, "attachments": attachments}
+    context = {**_step_context(application, "attachments", completion), "form": form, "attachments": attachments}
     return render(request, "applications/step_attachments.html", context)
 
 
-def _review_step(request: HttpRequest, application: Application) -> HttpResponse:
-    problems: Mapping[str, Sequence[object]] = application_problems(application)
-    completion = _completion(application)
-    if completion is not None:
-        problems = {field: found for field, found in problems.items() if field in completion.fields}
+def _review_step(request: HttpRequest, application: Application, completion: CompletionRequest | None) -> HttpResponse:
+    problems: Mapping[str, Sequence[object]] = _problems_for(application, completion)
     if request.method == "POST":
         form = SubmitForm(request.POST)
         if form.is_valid():
@@ -294,7 +305,7 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
                 messages.success(request, message % {"number": submission.receipt_number})
                 return redirect(application)
     context = {
-        **_step_context(application, "review", problems),
+        **_step_context(application, "review", completion, problems),
         "problems": problems_to_fix(application, problems),
         "version": application.version,
         "is_open": application.call.is_open or completion is not None,
@@ -328,7 +339,7 @@ def detail_page(request: HttpRequest, application: Application, *, message_form=
         "message_form": message_form or MessageForm(),
         "message_action": reverse("applications:messages", kwargs={"pk": application.pk}),
         "completion": completion,
-        "completion_labels": _labels_of(completion),
+        "completion_labels": labels_of(completion.fields) if completion else [],
         "completion_step": _first_step_of(completion.fields) if completion else "",
         "show_completion_links": True,
     }

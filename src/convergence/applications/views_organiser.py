@@ -28,7 +28,7 @@ from .completion import FieldChange, version_changes
 from .exports import applications_csv, applications_xlsx
 from .forms import CompletionRequestForm, MessageForm, NoteForm, TagsForm
 from .models import Application, CompletionRequest
-from .presentation import field_labels, history_lines
+from .presentation import field_labels, history_lines, labels_of
 from .selectors import BackofficeFilters, application_counts, applications_for_backoffice, with_call
 
 
@@ -137,7 +137,6 @@ class CompletionRow:
 
 
 def _completion_rows(application: Application) -> list[CompletionRow]:
-    labels = field_labels()
     now = timezone.now()
     rows = []
     for request in application.completion_requests.select_related("asked_on", "answer", "requested_by"):
@@ -146,9 +145,7 @@ def _completion_rows(application: Application) -> list[CompletionRow]:
             if request.answer and request.asked_on
             else []
         )
-        state = request.state_at(now)
-        field_names = [str(labels.get(field, field)) for field in request.fields]
-        rows.append(CompletionRow(request, state, changes, field_names))
+        rows.append(CompletionRow(request, request.state_at(now), changes, labels_of(request.fields)))
     return rows
 
 
