@@ -91,10 +91,8 @@ def _organisers_following(application) -> list:
     following = set(
         Message.objects.filter(application=application, side=Message.Side.ORGANISERS).values_list("author", flat=True)
     ) | set(CompletionRequest.objects.filter(application=application).values_list("requested_by", flat=True))
-    organisers = User.objects.filter(is_active=True).filter(is_organiser=True)
-    if following:
-        organisers = User.objects.filter(is_active=True, pk__in=following)
-    return list(organisers)
+    who = {"pk__in": following} if following else {"is_organiser": True}
+    return list(User.objects.filter(is_active=True, **who))
 
 
 @shared_task(acks_late=True)

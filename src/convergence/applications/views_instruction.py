@@ -21,16 +21,10 @@ from convergence.web.feedback import attempt
 from . import completion, instruction
 from .access import access_application_for_organiser, access_application_for_reader, access_message_attachment
 from .forms import CompletionRequestForm, MessageForm, NoteForm, TagsForm
-from .models import Application
+from .models import Application, Message
 from .presentation import field_labels
 from .views import detail_page
 from .views_organiser import backoffice_page
-
-
-def _page_of(request: HttpRequest, application: Application) -> str:
-    if instruction.side_of(request.user, application) == "organisers":
-        return reverse("applications:backoffice_detail", kwargs={"pk": application.pk})
-    return application.get_absolute_url()
 
 
 def _back(application: Application, anchor: str) -> HttpResponse:
@@ -66,11 +60,11 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
             application=application, user=request.user, body=data["body"], upload=data["file"]
         )
 
+    organiser = instruction.side_of(request.user, application) == Message.Side.ORGANISERS
     if _applied(request, form, send, _("Message sent.")):
-        return redirect(_page_of(request, application) + "#messages")
-    if instruction.side_of(request.user, application) == "organisers":
-        return backoffice_page(request, application, message_form=form, status=400)
-    return detail_page(request, application, message_form=form, status=400)
+        return _back(application, "#messages") if organiser else redirect(application.get_absolute_url() + "#messages")
+    page = backoffice_page if organiser else detail_page
+    return page(request, application, message_form=form, status=400)
 
 
 @login_required

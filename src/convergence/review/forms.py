@@ -166,3 +166,22 @@ class AffinityForm(forms.Form):
 
 class AssignForm(forms.Form):
     member = forms.EmailField(label=_("Member"))  # the e-mail address, chosen in the committee's list
+
+
+class ExpertInviteForm(DsfrBaseForm):
+    email = forms.EmailField(label=_("Expert's e-mail address"))
+    request = forms.CharField(
+        label=_("What you ask of the expert (they read it)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OpinionForm(DsfrBaseForm):
+    opinion = forms.CharField(label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 10}))
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation (optional)"),
+        required=False,
+        choices=[("", _("No recommendation")), *Review.Recommendation.choices],
+    )

@@ -9,6 +9,7 @@ from convergence.accounts.access import user_is_organiser
 from convergence.applications import instruction
 
 from .access import member_can_read, membership
+from .forms import ExpertInviteForm
 from .models import ExpertInvitation
 from .selectors import published_decision
 
@@ -25,8 +26,6 @@ def instruction_panel(request, application) -> str:
     messages and notes the organisers share with the committee, and the experts' opinions."""
     invitations = ExpertInvitation.objects.filter(application=application).select_related("expert", "invited_by")
     if user_is_organiser(request.user):
-        from .views_experts import ExpertInviteForm
-
         context = {"application": application, "invitations": invitations, "form": ExpertInviteForm()}
         return render_to_string("review/_experts_panel.html", context, request=request)
     member = membership(user=request.user, call=application.call)

@@ -3,16 +3,13 @@ actions on them. Thin: each checks access, validates a form and calls one servic
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from dsfr.forms import DsfrBaseForm
 
 from convergence.applications.access import access_application_for_organiser
 from convergence.applications.models import Attachment, MessageAttachment
@@ -22,27 +19,9 @@ from convergence.web.feedback import attempt
 
 from . import services
 from .access import access_application_for_member, access_invitation_for_expert, expert_may_read
-from .models import ExpertInvitation, Review
+from .forms import ExpertInviteForm, OpinionForm
+from .models import ExpertInvitation
 from .selectors import latest_content
-
-
-class ExpertInviteForm(DsfrBaseForm):
-    email = forms.EmailField(label=gettext_lazy("Expert's e-mail address"))
-    request = forms.CharField(
-        label=gettext_lazy("What you ask of the expert (they read it)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class OpinionForm(DsfrBaseForm):
-    opinion = forms.CharField(label=gettext_lazy("Your opinion"), widget=forms.Textarea(attrs={"rows": 10}))
-    recommendation = forms.ChoiceField(
-        label=gettext_lazy("Recommendation (optional)"),
-        required=False,
-        choices=[("", gettext_lazy("No recommendation")), *Review.Recommendation.choices],
-    )
 
 
 @login_required
