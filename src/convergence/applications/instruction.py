@@ -167,7 +167,7 @@ def tags_set(*, application: Application, user, labels: list[str]) -> list[str]:
     """The dossier's tags become `labels` (a tag new to the call is created); returns them in order."""
     require_organiser(user)
     wanted = _tag_labels(labels)
-    before = sorted(application.tagged.values_list("tag__label", flat=True))
+    before = tags_of(application)
     existing = {tag.label.casefold(): tag for tag in Tag.objects.filter(call_id=application.call_id)}
     tags = []
     for label in wanted:

@@ -6,19 +6,17 @@ real dates and the timestamps are set back to when those steps happened in the r
 
 from __future__ import annotations
 
-import io
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import F
-from reportlab.pdfgen import canvas
 
 from convergence.applications.demo import demo_dossiers, seed_demo_applications
 from convergence.applications.models import Application, ApplicationEvent, Submission
 from convergence.calls.models import Call
 from convergence.calls.services import call_load
+from convergence.core.demo import paris_time, simple_pdf
 from convergence.labels import services as labels
 from convergence.labels.models import Label, LabelEvent
 from convergence.review import services as selection
@@ -29,22 +27,12 @@ from convergence.review.models import Decision, Review, Selection, SelectionEven
 from . import services, showcase
 from .models import ProgressReport
 
-PARIS = ZoneInfo("Europe/Paris")
 LABELLED = 12
+GUIDELINES = [
+    "Convergence IA — charte graphique du label / label graphic guidelines",
+    "Logo, couleurs, mentions obligatoires / logo, colours, required wording",
+]
 ROOMS = ["Grand Palais — Salle Curie", "Grand Palais — Salle Lovelace"]
-
-
-def _paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
-
-
-def _guidelines_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 760, "Convergence IA — charte graphique du label / label graphic guidelines")
-    page.drawString(72, 740, "Logo, couleurs, mentions obligatoires / logo, colours, required wording")
-    page.save()
-    return buffer.getvalue()
 
 
 def _move_dossiers_in_time(call: Call, delta: timedelta) -> None:
@@ -61,13 +49,15 @@ def _move_dossiers_in_time(call: Call, delta: timedelta) -> None:
 def _committee_day_times(call: Call) -> None:
     """The round happened on committee day (6 December 2024): reviews in the morning, decisions at 17:00."""
     reviews = Review.objects.filter(assignment__application__call=call).order_by("pk")
-    morning = _paris(2024, 12, 6, 8)
+    morning = paris_time(2024, 12, 6, 8)
     for index, review in enumerate(reviews):
         at = morning + timedelta(minutes=3 * index)
         Review.objects.filter(pk=review.pk).update(submitted_at=at, updated_at=at)
     events = SelectionEvent.objects.filter(call=call).order_by("pk")
     for index, event in enumerate(events):
-        SelectionEvent.objects.filter(pk=event.pk).update(at=_paris(2024, 12, 6, 7, 30) + timedelta(seconds=40 * index))
+        SelectionEvent.objects.filter(pk=event.pk).update(
+            at=paris_time(2024, 12, 6, 7, 30) + timedelta(seconds=40 * index)
+        )
 
 
 @transaction.atomic
@@ -88,26 +78,26 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
     _committee_day_times(call)
     # Past edition: the applicants were told at the time, so publishing now sends nothing.
     Decision.objects.filter(application__call=call).update(
-        decided_at=_paris(2024, 12, 6, 17), notified_at=_paris(2024, 12, 6, 19)
+        decided_at=paris_time(2024, 12, 6, 17), notified_at=paris_time(2024, 12, 6, 19)
     )
     selection.decisions_publish(call=call, user=organiser)
-    Selection.objects.filter(call=call).update(decisions_published_at=_paris(2024, 12, 6, 19))
+    Selection.objects.filter(call=call).update(decisions_published_at=paris_time(2024, 12, 6, 19))
     SelectionEvent.objects.filter(call=call, kind=SelectionEvent.Kind.DECISIONS_PUBLISHED).update(
-        at=_paris(2024, 12, 6, 19)
+        at=paris_time(2024, 12, 6, 19)
     )
 
     awarded = []
     for decision in Decision.objects.filter(application__call=call, outcome="labelled").order_by("pk"):
         awarded.append(
-            labels.label_award(application=decision.application, user=organiser, at=_paris(2024, 12, 10, 10))
+            labels.label_award(application=decision.application, user=organiser, at=paris_time(2024, 12, 10, 10))
         )
-    Label.objects.filter(call=call).update(kit_notified_at=_paris(2024, 12, 10, 11))
-    LabelEvent.objects.filter(label__call=call, kind=LabelEvent.Kind.AWARDED).update(at=_paris(2024, 12, 10, 10))
+    Label.objects.filter(call=call).update(kit_notified_at=paris_time(2024, 12, 10, 11))
+    LabelEvent.objects.filter(label__call=call, kind=LabelEvent.Kind.AWARDED).update(at=paris_time(2024, 12, 10, 10))
     labels.kit_file_add(
         call=call,
         user=organiser,
         title="Charte graphique du label",
-        upload=SimpleUploadedFile("charte.pdf", _guidelines_pdf(), content_type="application/pdf"),
+        upload=SimpleUploadedFile("charte.pdf", simple_pdf(GUIDELINES), content_type="application/pdf"),
     )
 
     interim = call.milestones.get(report="interim")
@@ -126,7 +116,7 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
             links=[f"https://example.org/defis/{label.identifier.lower()}"],
             submit=True,
         )
-        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=_paris(2025, 1, 14, 9 + index % 8))
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=paris_time(2025, 1, 14, 9 + index % 8))
         if index < LABELLED - 2:  # two challenges are still finishing their results
             report = services.report_for(label=label, milestone=final)
             services.report_save(
@@ -139,7 +129,7 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
             )
             services.final_results_publish(report=report, user=organiser)
             ProgressReport.objects.filter(pk=report.pk).update(
-                submitted_at=_paris(2025, 2, 8, 12), published_at=_paris(2025, 2, 9, 18)
+                submitted_at=paris_time(2025, 2, 8, 12), published_at=paris_time(2025, 2, 9, 18)
             )
 
     sessions = []
@@ -152,8 +142,8 @@ def seed_completed_edition(*, text: str, source: str, slug: str, receipt_prefix:
                         call=call,
                         user=organiser,
                         title=f"{title} — {theme.label}",
-                        starts_at=_paris(2025, 2, day, start),
-                        ends_at=_paris(2025, 2, day, end),
+                        starts_at=paris_time(2025, 2, day, start),
+                        ends_at=paris_time(2025, 2, day, end),
                         room=room,
                         theme=theme,
                     )

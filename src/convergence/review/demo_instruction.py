@@ -4,13 +4,11 @@ tags, and an outside expert's opinion."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from reportlab.pdfgen import canvas
 
 from convergence.accounts.models import User
 from convergence.applications import completion, instruction
@@ -24,22 +22,10 @@ from convergence.applications.models import (
     Submission,
 )
 from convergence.calls.models import Call
+from convergence.core.demo import paris_time, simple_pdf
 
 from . import services
 from .models import ExpertInvitation, SelectionEvent
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def _pdf(lines: list[str]) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    for index, line in enumerate(lines):
-        page.drawString(72, 760 - 20 * index, line)
-    page.save()
-    return buffer.getvalue()
 
 
 def _submitted(call: Call) -> list[Application]:
@@ -131,10 +117,6 @@ def _spread_in_time(application: Application, *, hours_after_submission: list[in
         ApplicationEvent.objects.filter(pk=event.pk).update(at=sent)
 
 
-def _at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
-
-
 @transaction.atomic
 def seed_edition_instruction(*, call: Call, organiser: User) -> None:
     """The completed edition, the morning of committee day: the organisers asked a carrier for the missing
@@ -183,7 +165,9 @@ def seed_edition_instruction(*, call: Call, organiser: User) -> None:
         user=owner,
         upload=SimpleUploadedFile(
             "lettre-engagement-ucad.pdf",
-            _pdf(["Université Cheikh Anta Diop de Dakar", "Lettre d'engagement — partenariat de données", "Dakar"]),
+            simple_pdf(
+                ["Université Cheikh Anta Diop de Dakar", "Lettre d'engagement — partenariat de données", "Dakar"]
+            ),
             content_type="application/pdf",
         ),
     )
@@ -233,32 +217,36 @@ EVENT_TIMES = [(7, 45), (7, 50), (9, 40), (9, 55), (10, 5), (10, 5), (10, 8), (1
 def _move_to_committee_morning(call, dossier, request, answer, invitation) -> None:
     """What was just made happened on committee morning: asked at 7:45, answered at 10:05, before the meeting."""
     CompletionRequest.objects.filter(pk=request.pk).update(
-        requested_at=_at(2024, 12, 6, 7, 45), due_at=_at(2024, 12, 6, 12), answered_at=_at(2024, 12, 6, 10, 5)
+        requested_at=paris_time(2024, 12, 6, 7, 45),
+        due_at=paris_time(2024, 12, 6, 12),
+        answered_at=paris_time(2024, 12, 6, 10, 5),
     )
-    Submission.objects.filter(pk=answer.pk).update(submitted_at=_at(2024, 12, 6, 10, 5))
+    Submission.objects.filter(pk=answer.pk).update(submitted_at=paris_time(2024, 12, 6, 10, 5))
     Application.objects.filter(pk=dossier.pk).update(
-        submitted_at=_at(2024, 12, 6, 10, 5), updated_at=_at(2024, 12, 6, 10, 5)
+        submitted_at=paris_time(2024, 12, 6, 10, 5), updated_at=paris_time(2024, 12, 6, 10, 5)
     )
     letter = dossier.attachments.filter(removed_at__isnull=True).order_by("-pk").first()
     if letter is not None:
-        type(letter).objects.filter(pk=letter.pk).update(uploaded_at=_at(2024, 12, 6, 9, 55))
+        type(letter).objects.filter(pk=letter.pk).update(uploaded_at=paris_time(2024, 12, 6, 9, 55))
     recent = timezone.now() - timedelta(hours=1)
     events = ApplicationEvent.objects.filter(application=dossier, at__gte=recent).order_by("pk")
     for event, (hour, minute) in zip(events, EVENT_TIMES, strict=False):
-        ApplicationEvent.objects.filter(pk=event.pk).update(at=_at(2024, 12, 6, hour, minute))
+        ApplicationEvent.objects.filter(pk=event.pk).update(at=paris_time(2024, 12, 6, hour, minute))
     for message, sent, read in zip(
         dossier.messages.order_by("pk"), [(7, 50), (10, 8)], [(8, 10), (10, 12)], strict=False
     ):
         Message.objects.filter(pk=message.pk).update(
-            sent_at=_at(2024, 12, 6, *sent),
-            read_at=_at(2024, 12, 6, *read),
-            shared_with_committee_at=_at(2024, 12, 6, 10, 12) if message.shared_with_committee_at else None,
+            sent_at=paris_time(2024, 12, 6, *sent),
+            read_at=paris_time(2024, 12, 6, *read),
+            shared_with_committee_at=paris_time(2024, 12, 6, 10, 12) if message.shared_with_committee_at else None,
         )
-    InternalNote.objects.filter(application=dossier).update(created_at=_at(2024, 12, 6, 10, 15))
+    InternalNote.objects.filter(application=dossier).update(created_at=paris_time(2024, 12, 6, 10, 15))
     if invitation is not None:
         ExpertInvitation.objects.filter(pk=invitation.pk).update(
-            invited_at=_at(2024, 12, 4, 9), declared_at=_at(2024, 12, 4, 11), opinion_at=_at(2024, 12, 5, 18)
+            invited_at=paris_time(2024, 12, 4, 9),
+            declared_at=paris_time(2024, 12, 4, 11),
+            opinion_at=paris_time(2024, 12, 5, 18),
         )
         SelectionEvent.objects.filter(call=call, at__gte=recent, kind__startswith="expert_").update(
-            at=_at(2024, 12, 5, 18)
+            at=paris_time(2024, 12, 5, 18)
         )
