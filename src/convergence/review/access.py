@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from convergence.applications.models import Application
+from convergence.applications.models import Application, Attachment, MessageAttachment
 
 from .conflicts import member_is_conflicted
 from .models import Assignment, CommitteeMember, ExpertInvitation
@@ -69,4 +69,46 @@ def expert_may_read(invitation: ExpertInvitation) -> bool:
         invitation.declared_at is not None
         and not invitation.conflict
         and invitation.application.status == Application.Status.SUBMITTED
+    )
+
+
+def _submitted_attachment(application: Application, attachment_id: int) -> Attachment:
+    """An attachment of the version the committee reads (not one removed before that version was submitted)."""
+    if attachment_id not in {item["id"] for item in latest_content(application).get("attachments", [])}:
+        raise Http404
+    attachment = Attachment.objects.filter(pk=attachment_id, application=application).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def access_attachment_for_member(*, user, application_id: int, attachment_id: int) -> Attachment:
+    application, _member = access_application_for_member(user=user, application_id=application_id)
+    return _submitted_attachment(application, attachment_id)
+
+
+def access_attachment_for_expert(*, user, invitation_id: int, attachment_id: int) -> Attachment:
+    invitation = access_invitation_for_expert(user=user, invitation_id=invitation_id)
+    if not expert_may_read(invitation):
+        raise Http404
+    return _submitted_attachment(invitation.application, attachment_id)
+
+
+def access_shared_file_for_member(*, user, attachment_id: int) -> MessageAttachment:
+    """A file of a message the organisers shared with the committee, for a member who may read the dossier."""
+    stored = (
+        MessageAttachment.objects.select_related("message")
+        .filter(pk=attachment_id, message__shared_with_committee_at__isnull=False)
+        .first()
+    )
+    if stored is None:
+        raise Http404
+    access_application_for_member(user=user, application_id=stored.message.application_id)
+    return stored
+
+
+def invitations_of_expert(user):
+    """The opinions asked of `user` and not revoked."""
+    return ExpertInvitation.objects.filter(expert_id=user.pk, revoked_at__isnull=True).select_related(
+        "application__call", "expert"
     )

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from convergence.applications.access import access_application_for_organiser
 
 from . import services
-from .access import access_invitation_for_expert, expert_may_read
+from .access import access_invitation_for_expert, expert_may_read, invitations_of_expert
 from .models import ExpertInvitation, Review
 from .selectors import latest_content
 from .services.experts import OPINION_MAX_LENGTH
@@ -99,8 +99,7 @@ class DossierExpertRevokeApi(APIView):
 class ExpertInvitationsApi(APIView):
     @extend_schema(responses=InvitationOutput(many=True), summary="The opinions asked of you (experts)")
     def get(self, request):
-        mine = _invitations(expert_id=request.user.pk, revoked_at__isnull=True)
-        return Response(InvitationOutput(mine, many=True).data)
+        return Response(InvitationOutput(invitations_of_expert(request.user), many=True).data)
 
 
 class ExpertInvitationApi(APIView):

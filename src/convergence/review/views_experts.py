@@ -5,20 +5,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from convergence.applications.access import access_application_for_organiser
-from convergence.applications.models import Attachment, MessageAttachment
 from convergence.core.errors import DomainError
 from convergence.web.downloads import file_download
 from convergence.web.feedback import attempt
 
 from . import services
-from .access import access_application_for_member, access_invitation_for_expert, expert_may_read
+from .access import (
+    access_attachment_for_expert,
+    access_attachment_for_member,
+    access_invitation_for_expert,
+    access_shared_file_for_member,
+    expert_may_read,
+    invitations_of_expert,
+)
 from .forms import ExpertInviteForm, OpinionForm
 from .models import ExpertInvitation
 from .selectors import latest_content
@@ -27,10 +33,7 @@ from .selectors import latest_content
 @login_required
 @require_GET
 def expert_home(request: HttpRequest) -> HttpResponse:
-    invitations = ExpertInvitation.objects.filter(expert_id=request.user.pk, revoked_at__isnull=True).select_related(
-        "application__call"
-    )
-    return render(request, "review/expert_home.html", {"invitations": invitations})
+    return render(request, "review/expert_home.html", {"invitations": invitations_of_expert(request.user)})
 
 
 @login_required
@@ -108,38 +111,24 @@ def expert_revoke(request: HttpRequest, pk: int, invitation_id: int) -> HttpResp
     return redirect(reverse("applications:backoffice_detail", kwargs={"pk": pk}) + "#experts")
 
 
-def _submitted_attachment(application, content: dict, attachment_id: int) -> Attachment:
-    """An attachment of the version the reader reads (not one removed before it was submitted)."""
-    if attachment_id not in {item["id"] for item in content.get("attachments", [])}:
-        raise Http404
-    return get_object_or_404(Attachment, pk=attachment_id, application=application)
-
-
 @login_required
 @require_GET
 def expert_attachment(request: HttpRequest, invitation_id: int, attachment_id: int) -> FileResponse:
-    invitation = access_invitation_for_expert(user=request.user, invitation_id=invitation_id)
-    if not expert_may_read(invitation):
-        raise Http404
-    application = invitation.application
-    return file_download(_submitted_attachment(application, latest_content(application), attachment_id))
+    attachment = access_attachment_for_expert(
+        user=request.user, invitation_id=invitation_id, attachment_id=attachment_id
+    )
+    return file_download(attachment)
 
 
 @login_required
 @require_GET
 def member_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    application, _member = access_application_for_member(user=request.user, application_id=pk)
-    return file_download(_submitted_attachment(application, latest_content(application), attachment_id))
+    return file_download(
+        access_attachment_for_member(user=request.user, application_id=pk, attachment_id=attachment_id)
+    )
 
 
 @login_required
 @require_GET
 def shared_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
-    """A file of a message the organisers shared with the committee, for a member who may read the dossier."""
-    stored = get_object_or_404(
-        MessageAttachment.objects.select_related("message"),
-        pk=attachment_id,
-        message__shared_with_committee_at__isnull=False,
-    )
-    access_application_for_member(user=request.user, application_id=stored.message.application_id)
-    return file_download(stored)
+    return file_download(access_shared_file_for_member(user=request.user, attachment_id=attachment_id))
