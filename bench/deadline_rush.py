@@ -165,7 +165,7 @@ class Server:
                 [str(venv_bin / "gunicorn"), "--config", "gunicorn.conf.py"],
                 env=self.env,
                 cwd=ROOT,
-                start_new_session=True,
+                process_group=0,
             )
         )
         if self.worker:
@@ -175,7 +175,7 @@ class Server:
                     + ["--loglevel=WARNING"],
                     env=self.env,
                     cwd=ROOT,
-                    start_new_session=True,
+                    process_group=0,
                     stdout=subprocess.DEVNULL,
                 )
             )
@@ -198,6 +198,30 @@ class Server:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+CPU_KINDS = {"gunicorn": "web", "celery": "worker", "postgres": "database", "redis": "broker"}
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process on this machine (the client is this process), from /proc:
+    where the 2 cores go during a level."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys([*CPU_KINDS.values(), "client"], 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we read
+        kind = "client" if int(entry.name) == os.getpid() else None
+        kind = kind or next((name for marker, name in CPU_KINDS.items() if marker in command), None)
+        if kind:
+            # utime, stime, then the reaped children's (a database backend that ended, a forked scorer)
+            used[kind] += sum(int(value) for value in fields[11:15]) / ticks
+    return used
 
 
 def request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
@@ -278,7 +302,9 @@ def main() -> None:
                 )
                 for draft in drafts
             ]
+            cpu_before = cpu_seconds()
             outcomes, seconds = fire(args.port, level, submits)
+            cpu_after = cpu_seconds()
             per_application = _count_rows(env, [draft["id"] for draft in drafts])
             accepted = [
                 draft["id"] for draft, (status, _) in zip(drafts, outcomes, strict=True) if status in (200, 201)
@@ -309,6 +335,8 @@ def main() -> None:
                 "get_p50_ms": 1000 * statistics.median(duration for _, duration in get_outcomes),
                 "get_errors": get_errors,
                 "statuses": ",".join(statuses),
+                # milliseconds of CPU per submit, by kind of process
+                "cpu_ms": {kind: 1000 * (cpu_after[kind] - cpu_before[kind]) / len(drafts) for kind in cpu_after},
             }
             row["ratio"] = row["submit_per_s"] / row["get_per_s"]
             results.append(row)
@@ -379,6 +407,13 @@ def main() -> None:
             f"| {row['errors']} | {row['lost']} | {row['duplicated']} | {row['get_per_s']:.1f} "
             f"| {row['get_p50_ms']:.0f} | {row['ratio']:.2f} |"
         )
+    print(f"\nCPU per submit (ms), by kind of process, {os.cpu_count()} cores shared")
+    kinds = list(results[0]["cpu_ms"]) if results else []
+    print("| concurrent | " + " | ".join(kinds) + " | total |")
+    print("| --- |" + " --- |" * (len(kinds) + 1))
+    for row in results:
+        cells = " | ".join(f"{row['cpu_ms'][kind]:.1f}" for kind in kinds)
+        print(f"| {row['conc']} | {cells} | {sum(row['cpu_ms'].values()):.1f} |")
     print(f"\nPublic pages, anonymous visitors, {args.dossiers} requests each")
     print("| page | concurrent | p50 ms | p99 ms | requests/s | errors |")
     print("| --- | --- | --- | --- | --- | --- |")

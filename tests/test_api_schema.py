@@ -21,7 +21,7 @@ def token(call, applicant, keep_test_connection):
     # Something to find: a draft and a submitted dossier with ids 1 and 2.
     services.application_create(call=call, user=applicant)
     submitted = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
-    services.application_submit(application=submitted, user=applicant)
+    services.application_submit(application_id=submitted.pk, user=applicant)
     return Token.objects.create(user=applicant).key
 
 

@@ -33,7 +33,7 @@ def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, 
     applicant = make_user("worker-test@example.org")
     application = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        submission = services.application_submit(application=application, user=applicant)
+        submission = services.application_submit(application_id=application.pk, user=applicant)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             submission.refresh_from_db()

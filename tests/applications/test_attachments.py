@@ -54,7 +54,7 @@ def test_at_most_five_attachments(draft, applicant):
 
 def test_removed_attachment_stays_available_to_the_submitted_version(complete_draft, applicant):
     attachment = services.attachment_add(application=complete_draft, user=applicant, upload=upload())
-    submission = services.application_submit(application=complete_draft, user=applicant)
+    submission = services.application_submit(application_id=complete_draft.pk, user=applicant)
     services.attachment_remove(attachment=attachment, user=applicant)
     attachment.refresh_from_db()
     assert attachment.removed_at is not None

@@ -13,7 +13,7 @@ from tests.conftest import complete_changes_for, make_user
 @pytest.fixture
 def dossiers(call, applicant, other_applicant):
     first = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
-    services.application_submit(application=first, user=applicant)
+    services.application_submit(application_id=first.pk, user=applicant)
     changes = {
         **complete_changes_for(call),
         "title": "Optimisation des tournées de bus",

@@ -66,7 +66,7 @@ def test_concurrent_submissions_at_the_deadline_are_whole(call):
         )
 
     def submit(application, user):
-        return lambda: services.application_submit(application=application, user=user)
+        return lambda: services.application_submit(application_id=application.pk, user=user)
 
     with time_machine.travel(call.closes_at - timedelta(seconds=1), tick=True):
         outcomes = run_together([submit(a, u) for a, u in applications])
@@ -99,7 +99,7 @@ def test_a_doubled_submit_of_one_dossier_gives_one_receipt(call, how):
 
     def submit():
         return services.application_submit(
-            application=Application.objects.get(pk=application.pk),
+            application_id=application.pk,
             user=user,
             expected_version=version if how == "same version" else None,
             idempotency_key="retry-7f3a" if how == "same key" else "",
@@ -130,7 +130,7 @@ def _save_and_submit_together(call, email):
         )
 
     def submit():
-        return services.application_submit(application=Application.objects.get(pk=application.pk), user=user)
+        return services.application_submit(application_id=application.pk, user=user)
 
     saved, submitted = run_together([save, submit])
     return application, saved, submitted

@@ -23,7 +23,7 @@ NEW_PARTNERS = [
 
 @pytest.fixture
 def submitted(complete_draft, applicant):
-    services.application_submit(application=complete_draft, user=applicant)
+    services.application_submit(application_id=complete_draft.pk, user=applicant)
     complete_draft.refresh_from_db()
     return complete_draft
 
@@ -64,7 +64,7 @@ def test_a_completion_reopens_only_the_requested_fields_after_the_deadline(
         expected_version=submitted.version,
         changes={"partners": NEW_PARTNERS, "title": submitted.title},  # a step sends unchanged fields too
     )
-    submission = services.application_submit(application=updated, user=applicant)
+    submission = services.application_submit(application_id=updated.pk, user=applicant)
 
     assert submission.number == 2
     assert [p["organisation"] for p in submission.content["partners"]][-1] == "Université de Dakar"
@@ -96,7 +96,7 @@ def test_a_completion_submits_the_last_version_with_only_the_requested_fields(su
             expected_version=submitted.version,
             changes={"summary": "Résumé complété."},
         )
-        submission = services.application_submit(application=submitted, user=applicant)
+        submission = services.application_submit(application_id=submitted.pk, user=applicant)
     assert submission.content["summary"] == "Résumé complété."
     assert submission.content["title"] == "Détection précoce du paludisme"  # not "Brouillon": not reopened
     submitted.refresh_from_db()
@@ -107,7 +107,7 @@ def test_a_completion_ends_at_its_due_date_and_leaves_other_dossiers_closed(
     submitted, applicant, organiser, other_applicant, call, complete_changes
 ):
     other = services.application_create(call=call, user=other_applicant, changes=complete_changes)
-    services.application_submit(application=other, user=other_applicant)
+    services.application_submit(application_id=other.pk, user=other_applicant)
     other.refresh_from_db()
     with time_machine.travel(call.closes_at + timedelta(hours=1), tick=True):
         ask(submitted, organiser, ["title"], days=1)
@@ -130,7 +130,7 @@ def test_attachments_change_after_the_deadline_only_when_requested(submitted, ap
         services.attachment_add(application=submitted, user=applicant, upload=upload)
     ask(submitted, organiser, ["attachments"])
     attachment = services.attachment_add(application=submitted, user=applicant, upload=upload)
-    submission = services.application_submit(application=submitted, user=applicant)
+    submission = services.application_submit(application_id=submitted.pk, user=applicant)
     assert [item["name"] for item in submission.content["attachments"]] == [attachment.original_name]
 
 

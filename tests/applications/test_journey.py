@@ -56,7 +56,7 @@ def test_a_draft_is_deleted_with_its_attachments_and_the_call_remembers_who(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_submitted_dossier_cannot_be_deleted(complete_draft, applicant):
-    services.application_submit(application=complete_draft, user=applicant)
+    services.application_submit(application_id=complete_draft.pk, user=applicant)
     with pytest.raises(InvalidTransition):
         services.draft_delete(application=complete_draft, user=applicant)
     assert Application.objects.filter(pk=complete_draft.pk).exists()
@@ -161,7 +161,7 @@ def test_the_whole_dossier_as_submitted_downloads_as_pdf_for_its_owner_only(
 
     from pypdf import PdfReader
 
-    services.application_submit(application=complete_draft, user=applicant)
+    services.application_submit(application_id=complete_draft.pk, user=applicant)
     url = reverse("applications:submission_pdf", args=[complete_draft.pk, 1])
     client.force_login(applicant)
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")

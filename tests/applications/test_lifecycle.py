@@ -26,7 +26,7 @@ def test_new_dossier_is_a_draft_with_a_created_event(draft, applicant):
 
 def test_incomplete_dossier_lists_every_missing_field_at_once(draft, applicant):
     with pytest.raises(IncompleteApplication) as caught:
-        services.application_submit(application=draft, user=applicant)
+        services.application_submit(application_id=draft.pk, user=applicant)
     fields = set(caught.value.field_errors)
     assert {"title", "summary", "description", "themes", "domains", "format", "trl", "expected_results"} <= fields
     assert {"carrier_name", "carrier_type", "carrier_country", "contact_name", "claims"} <= fields
@@ -37,9 +37,9 @@ def test_incomplete_messages_follow_the_users_language(draft, applicant):
     from django.utils.translation import override
 
     with override("fr"), pytest.raises(IncompleteApplication) as french:
-        services.application_submit(application=draft, user=applicant)
+        services.application_submit(application_id=draft.pk, user=applicant)
     with override("en"), pytest.raises(IncompleteApplication) as english:
-        services.application_submit(application=draft, user=applicant)
+        services.application_submit(application_id=draft.pk, user=applicant)
     assert french.value.field_errors["title"] == ["Donnez un titre au défi."]
     assert english.value.field_errors["title"] == ["Give the challenge a title."]
 
@@ -53,7 +53,7 @@ def test_a_criterion_without_justification_is_refused(complete_draft, applicant,
         changes={"claims": {criterion: "   "}},
     )
     with pytest.raises(IncompleteApplication) as caught:
-        services.application_submit(application=complete_draft, user=applicant)
+        services.application_submit(application_id=complete_draft.pk, user=applicant)
     assert "claims" in caught.value.field_errors
 
 
@@ -67,7 +67,7 @@ def test_summary_over_the_limit_is_kept_in_draft_but_refused_at_submission(compl
     )
     assert updated.summary == long_summary
     with pytest.raises(IncompleteApplication) as caught:
-        services.application_submit(application=updated, user=applicant)
+        services.application_submit(application_id=updated.pk, user=applicant)
     assert caught.value.field_errors["summary"]
 
 
@@ -75,7 +75,7 @@ def test_submission_gives_a_receipt_with_number_digest_and_email(
     complete_draft, applicant, call, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        submission = services.application_submit(application=complete_draft, user=applicant)
+        submission = services.application_submit(application_id=complete_draft.pk, user=applicant)
     assert submission.receipt_number == "CIA-2024-000001"
     assert len(submission.digest) == 64
     assert submission.digest == services.content_digest(submission.content)
@@ -98,13 +98,13 @@ def test_receipt_email_task_is_idempotent(complete_draft, applicant, django_capt
     from convergence.applications.tasks import send_receipt_email
 
     with django_capture_on_commit_callbacks(execute=True):
-        submission = services.application_submit(application=complete_draft, user=applicant)
+        submission = services.application_submit(application_id=complete_draft.pk, user=applicant)
     assert send_receipt_email.run(submission.pk) is False
     assert len(mail.outbox) == 1
 
 
 def test_resubmission_keeps_every_version(complete_draft, applicant):
-    first = services.application_submit(application=complete_draft, user=applicant)
+    first = services.application_submit(application_id=complete_draft.pk, user=applicant)
     complete_draft.refresh_from_db()
     edited = services.application_update(
         application=complete_draft,
@@ -113,7 +113,7 @@ def test_resubmission_keeps_every_version(complete_draft, applicant):
         changes={"title": "Nouveau titre"},
     )
     assert edited.has_unsubmitted_changes
-    second = services.application_submit(application=edited, user=applicant)
+    second = services.application_submit(application_id=edited.pk, user=applicant)
     assert (first.number, second.number) == (1, 2)
     assert first.content["title"] == "Détection précoce du paludisme"
     assert second.content["title"] == "Nouveau titre"
@@ -124,11 +124,11 @@ def test_resubmission_keeps_every_version(complete_draft, applicant):
 
 
 def test_withdraw_then_submit_again(complete_draft, applicant):
-    services.application_submit(application=complete_draft, user=applicant)
+    services.application_submit(application_id=complete_draft.pk, user=applicant)
     withdrawn = services.application_withdraw(application=complete_draft, user=applicant)
     assert withdrawn.status == Application.Status.WITHDRAWN
     assert withdrawn.events.filter(kind="withdrawn", from_status="submitted", to_status="withdrawn").exists()
-    services.application_submit(application=withdrawn, user=applicant)
+    services.application_submit(application_id=withdrawn.pk, user=applicant)
     withdrawn.refresh_from_db()
     assert withdrawn.status == Application.Status.SUBMITTED
 
@@ -161,7 +161,9 @@ def test_every_save_is_recorded(draft, applicant):
 
 
 def test_someone_else_cannot_change_or_submit(complete_draft, other_applicant):
+    from django.contrib.auth.models import AnonymousUser
     from django.core.exceptions import PermissionDenied
+    from django.http import Http404
 
     with pytest.raises(PermissionDenied):
         services.application_update(
@@ -170,8 +172,12 @@ def test_someone_else_cannot_change_or_submit(complete_draft, other_applicant):
             expected_version=complete_draft.version,
             changes={"title": "x"},
         )
+    # Submitting reads only the submitter's own dossiers: someone else's is missing, as on every owner's address.
+    with pytest.raises(Http404):
+        services.application_submit(application_id=complete_draft.pk, user=other_applicant)
     with pytest.raises(PermissionDenied):
-        services.application_submit(application=complete_draft, user=other_applicant)
+        services.application_submit(application_id=complete_draft.pk, user=AnonymousUser())
+    assert not complete_draft.submissions.exists()
 
 
 class TestDeadline:
@@ -189,7 +195,7 @@ class TestDeadline:
         time.tzset()
         try:
             with time_machine.travel(datetime(2024, 12, 5, 23, 59, 59, 999000, tzinfo=PARIS), tick=False):
-                submission = services.application_submit(application=ready, user=applicant)
+                submission = services.application_submit(application_id=ready.pk, user=applicant)
         finally:
             monkeypatch.setenv("TZ", os.environ.get("TZ", "UTC"))
         assert submission.submitted_at == datetime(2024, 12, 5, 23, 59, 59, 999000, tzinfo=PARIS)
@@ -202,12 +208,12 @@ class TestDeadline:
             time_machine.travel(datetime(2024, 12, 6, 0, 0, 0, tzinfo=PARIS), tick=False),
             pytest.raises(DeadlinePassed),
         ):
-            services.application_submit(application=ready, user=applicant)
+            services.application_submit(application_id=ready.pk, user=applicant)
         assert not Submission.objects.exists()
 
     def test_after_the_deadline_nothing_changes(self, ready, applicant):
         with time_machine.travel(datetime(2024, 12, 5, 23, 0, tzinfo=PARIS), tick=False):
-            services.application_submit(application=ready, user=applicant)
+            services.application_submit(application_id=ready.pk, user=applicant)
         ready.refresh_from_db()
         with time_machine.travel(datetime(2024, 12, 6, 0, 0, 1, tzinfo=PARIS), tick=False):
             with pytest.raises(DeadlinePassed):

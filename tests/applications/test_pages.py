@@ -141,7 +141,7 @@ def test_a_double_click_on_submit_gives_one_receipt_and_says_so(client, complete
 def test_withdraw_from_the_detail_page(client, complete_draft, applicant):
     from convergence.applications.services import application_submit
 
-    application_submit(application=complete_draft, user=applicant)
+    application_submit(application_id=complete_draft.pk, user=applicant)
     client.force_login(applicant)
     client.post(reverse("applications:withdraw", args=[complete_draft.pk]))
     complete_draft.refresh_from_db()
@@ -155,7 +155,7 @@ def test_receipt_pdf_download(client, complete_draft, applicant):
 
     from convergence.applications.services import application_submit
 
-    submission = application_submit(application=complete_draft, user=applicant)
+    submission = application_submit(application_id=complete_draft.pk, user=applicant)
     client.force_login(applicant)
     response = client.get(reverse("applications:receipt", args=[submission.pk]), HTTP_ACCEPT_LANGUAGE="fr")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -181,7 +181,7 @@ def test_after_the_deadline_editor_redirects_to_read_only_detail(client, complet
 def test_an_earlier_version_stays_readable_as_submitted(client, complete_draft, applicant, organiser):
     from convergence.applications import services
 
-    services.application_submit(application=complete_draft, user=applicant)
+    services.application_submit(application_id=complete_draft.pk, user=applicant)
     complete_draft.refresh_from_db()
     services.application_update(
         application=complete_draft,

@@ -20,7 +20,7 @@ def submitted(complete_draft, applicant):
     services.attachment_add(
         application=complete_draft, user=applicant, upload=SimpleUploadedFile("a.pdf", pdf_bytes(), "application/pdf")
     )
-    submission = services.application_submit(application=complete_draft, user=applicant)
+    submission = services.application_submit(application_id=complete_draft.pk, user=applicant)
     return submission
 
 

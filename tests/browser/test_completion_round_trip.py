@@ -30,7 +30,7 @@ def test_organiser_asks_applicant_completes_organiser_reads_the_diff(page, live_
     organiser = make_user("olivia@example.gouv.fr", is_organiser=True)
     applicant = make_user("amina@example.org")
     dossier = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
-    services.application_submit(application=dossier, user=applicant)
+    services.application_submit(application_id=dossier.pk, user=applicant)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(hours=1))  # the deadline has passed
 
     _log_in(page, organiser, live_server)

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_organiser_filters_the_list(page, live_server, call):
     make_user("olivia@example.gouv.fr", is_organiser=True)
     health = services.application_create(call=call, user=make_user("a@example.org"), changes=complete_changes_for(call))
-    services.application_submit(application=health, user=health.owner)
+    services.application_submit(application_id=health.pk, user=health.owner)
     services.application_create(
         call=call,
         user=make_user("b@example.org"),

@@ -28,7 +28,7 @@ def test_selection_round(browser, live_server, call):
     organiser = make_user("olivia@example.gouv.fr", is_organiser=True)
     applicant = make_user("awa@univ.example.sn")
     application = dossiers.application_create(call=call, user=applicant, changes=complete_changes_for(call))
-    dossiers.application_submit(application=application, user=applicant)
+    dossiers.application_submit(application_id=application.pk, user=applicant)
     for email, expertise in [("rita@inserm.example", "santé imagerie"), ("lina@nlp.example", "langues corpus")]:
         member, _ = services.committee_member_invite(call=call, email=email, invited_by=organiser, expertise=expertise)
         member.user.set_password(PASSWORD)

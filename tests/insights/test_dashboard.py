@@ -17,7 +17,7 @@ from tests.conftest import complete_changes_for, make_user
 def three_dossiers(call, applicant, other_applicant):
     """Two submitted (FR carrier with ET and CA partners; SN carrier with an FR partner), one incomplete draft."""
     first = dossiers.application_create(call=call, user=applicant, changes=complete_changes_for(call))
-    dossiers.application_submit(application=first, user=applicant)
+    dossiers.application_submit(application_id=first.pk, user=applicant)
     second_changes = {
         **complete_changes_for(call),
         "title": "Traduction du wolof",
@@ -34,7 +34,7 @@ def three_dossiers(call, applicant, other_applicant):
         },
     }
     second = dossiers.application_create(call=call, user=other_applicant, changes=second_changes)
-    dossiers.application_submit(application=second, user=other_applicant)
+    dossiers.application_submit(application_id=second.pk, user=other_applicant)
     late = make_user("late@example.org")
     draft = dossiers.application_create(call=call, user=late, changes={"title": "Brouillon", "summary": "Début."})
     return first, second, draft

@@ -56,7 +56,7 @@ def submitted(call, organiser):
             "contact_email": owner.email,
         }
         application = dossiers.application_create(call=call, user=owner, changes=changes)
-        dossiers.application_submit(application=application, user=owner)
+        dossiers.application_submit(application_id=application.pk, user=owner)
         made[key] = application
     return made
 

@@ -34,7 +34,7 @@ def published(call, organiser):
             ],
         }
         application = dossiers.application_create(call=call, user=owner, changes=changes)
-        dossiers.application_submit(application=application, user=owner)
+        dossiers.application_submit(application_id=application.pk, user=owner)
         carriers.append(owner)
         applications.append(application)
     traveller = time_machine.travel(call.closes_at + timedelta(days=2))

@@ -41,7 +41,7 @@ def round_(call, organiser):
             "contact_email": owner.email,
         }
         application = dossiers.application_create(call=call, user=owner, changes=changes)
-        dossiers.application_submit(application=application, user=owner)
+        dossiers.application_submit(application_id=application.pk, user=owner)
         owners.append(owner)
         applications.append(application)
     members = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from convergence.accounts.access import user_is_organiser
@@ -12,11 +13,17 @@ from .models import Application, Attachment, MessageAttachment, Submission
 __all__ = ["user_is_organiser"]
 
 
-def access_application_for_owner(*, user, application_id: int) -> Application:
-    """The dossier if `user` owns it. Someone else's dossier is reported as missing, not forbidden."""
+def dossiers_owned_by(user) -> QuerySet[Application]:
+    """The dossiers `user` owns (an anonymous visitor owns none): what an owner's action may read or change.
+    Someone else's dossier is not among them, so it is reported as missing, not forbidden."""
     if not user.is_authenticated:
         raise PermissionDenied
-    application = Application.objects.select_related("call", "format").filter(pk=application_id, owner=user).first()
+    return Application.objects.filter(owner=user)
+
+
+def access_application_for_owner(*, user, application_id: int) -> Application:
+    """The dossier if `user` owns it. Someone else's dossier is reported as missing, not forbidden."""
+    application = dossiers_owned_by(user).select_related("call", "format").filter(pk=application_id).first()
     if application is None:
         raise Http404
     return application

@@ -300,7 +300,7 @@ class ApplicationSubmitApi(APIView):
         summary="Submit your dossier and get a receipt",
     )
     def post(self, request, pk: int):
-        application = access_application_for_owner(user=request.user, application_id=pk)
+        # No read before the service: its one locked read checks the owner too (the deadline night's path).
         payload = VersionInput(data=request.data)
         payload.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -309,7 +309,7 @@ class ApplicationSubmitApi(APIView):
                 field_errors={"Idempotency-Key": [_("At most 255 characters.")]},
             )
         submission = services.application_submit(
-            application=application,
+            application_id=pk,
             user=request.user,
             expected_version=payload.validated_data.get("version"),
             idempotency_key=key,

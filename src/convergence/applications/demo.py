@@ -129,7 +129,7 @@ def seed_demo_applications(
             _backdate(application, created, None)
             outcome["draft"] += 1
             continue
-        services.application_submit(application=application, user=user)
+        services.application_submit(application_id=application.pk, user=user)
         _backdate(application, created, submitted)
         outcome["submitted"] += 1
     return outcome

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
 from convergence.core.uploads import pdf_problem, size_problem
 
+from .access import dossiers_owned_by
 from .completion import completion_allowing, completion_answered, content_completed, version_changes
 from .errors import (
     AttachmentRejected,
@@ -361,10 +363,12 @@ def _next_receipt_number(call: Call) -> str:
 
 
 def _lock_for_submission(application_id: int, user) -> Application:
-    """The dossier with everything its rules and snapshot read, its own row locked (not the call's, not the user's).
+    """The dossier if `user` owns it (404 otherwise, as access_application_for_owner), with everything its rules and
+    snapshot read, its own row locked (not the call's, not the user's): one read serves the owner check and the lock.
     The caller checks the deadline: a repeated submit gets its receipt back even after it."""
     dossier = (
-        Application.objects.select_related("call", "owner", "format")
+        dossiers_owned_by(user)
+        .select_related("call", "owner", "format")
         # The call's texts are not needed to submit: decoding them on every submit is wasted work.
         .defer(*(f"call__{field}" for field in CALL_TEXT_FIELDS))
         .prefetch_related(
@@ -376,7 +380,10 @@ def _lock_for_submission(application_id: int, user) -> Application:
             Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
         )
     )
-    return _lock_owned(dossier, application_id, user)
+    try:
+        return dossier.select_for_update(of=("self",)).get(pk=application_id)
+    except Application.DoesNotExist:
+        raise Http404 from None
 
 
 def _already_given_receipt(
@@ -403,14 +410,14 @@ def _already_given_receipt(
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, user, expected_version: int | None = None, idempotency_key: str = ""
+    *, application_id: int, user, expected_version: int | None = None, idempotency_key: str = ""
 ) -> Submission:
-    """Freeze the dossier's current content as a new version, with its receipt.
+    """Freeze the dossier's current content as a new version, with its receipt, if `user` owns it.
 
     Idempotent: a repeated submit (same Idempotency-Key, the version the first one submitted, or no
     version while nothing changed) gets back the receipt already given, marked `replayed`.
     """
-    application = _lock_for_submission(application.pk, user)
+    application = _lock_for_submission(application_id, user)
     now = timezone.now()
     latest = application.submissions.order_by("-number").first()
     given = _already_given_receipt(

@@ -290,7 +290,7 @@ def _review_step(request: HttpRequest, application: Application, completion: Com
         if form.is_valid():
             try:
                 submission = services.application_submit(
-                    application=application, user=request.user, expected_version=form.cleaned_data["version"]
+                    application_id=application.pk, user=request.user, expected_version=form.cleaned_data["version"]
                 )
             except IncompleteApplication as error:
                 problems = error.field_errors

@@ -171,7 +171,7 @@ def seed_edition_instruction(*, call: Call, organiser: User) -> None:
             content_type="application/pdf",
         ),
     )
-    answer = dossiers.application_submit(application=dossier, user=owner)
+    answer = dossiers.application_submit(application_id=dossier.pk, user=owner)
     reply = instruction.message_send(
         application=dossier,
         user=owner,
