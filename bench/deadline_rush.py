@@ -40,6 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 CALL_FILE = ROOT / "calls" / "convergence-ia-2025.yaml"
 PUBLIC_PAGES = ["/", "/catalogue/", "/open-data/challenges.json", "/programme/"]
+WARM_SUBMITS = 20  # submitted before measuring: each server process loads the submit's code on its first one
 
 
 def _environment(args) -> tuple[str, dict[str, str]]:
@@ -90,7 +91,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 sys.path.insert(0, {str(ROOT / "bench")!r})
 from rush_data import prepare
-print("PREPARED " + json.dumps(prepare({str(CALL_FILE)!r}, {levels!r}, {dossiers}, {catalogue})))
+print("PREPARED " + json.dumps(prepare({str(CALL_FILE)!r}, {levels!r}, {dossiers}, {catalogue}, warm={WARM_SUBMITS})))
 """
     output = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=False
@@ -255,6 +256,11 @@ def fire(port: int, concurrency: int, calls: list[tuple[str, str, dict, bytes | 
     return outcomes, time.perf_counter() - started
 
 
+def submit_call(draft: dict) -> tuple[str, str, dict, bytes]:
+    headers = {"Authorization": f"Token {draft['token']}", "Content-Type": "application/json"}
+    return "POST", f"/api/v1/applications/{draft['id']}/submit/", headers, b"{}"
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -291,17 +297,10 @@ def main() -> None:
         )
         for path in PUBLIC_PAGES:
             fire(args.port, 10, [("GET", path, {}, None)] * 20)
+        fire(args.port, 10, [submit_call(draft) for draft in data["warm"]])
         for level in levels:
             drafts = data["levels"][str(level)]
-            submits = [
-                (
-                    "POST",
-                    f"/api/v1/applications/{draft['id']}/submit/",
-                    {"Authorization": f"Token {draft['token']}", "Content-Type": "application/json"},
-                    b"{}",
-                )
-                for draft in drafts
-            ]
+            submits = [submit_call(draft) for draft in drafts]
             cpu_before = cpu_seconds()
             outcomes, seconds = fire(args.port, level, submits)
             cpu_after = cpu_seconds()
@@ -320,7 +319,9 @@ def main() -> None:
 
             token = drafts[0]["token"]
             gets = [("GET", f"/api/v1/calls/{data['call']}/", {"Authorization": f"Token {token}"}, None)] * len(drafts)
+            cpu_before_gets = cpu_seconds()
             get_outcomes, get_seconds = fire(args.port, level, gets)
+            cpu_after_gets = cpu_seconds()
             get_errors = sum(1 for status, _ in get_outcomes if status != 200)
             row = {
                 "conc": level,
@@ -337,6 +338,9 @@ def main() -> None:
                 "statuses": ",".join(statuses),
                 # milliseconds of CPU per submit, by kind of process
                 "cpu_ms": {kind: 1000 * (cpu_after[kind] - cpu_before[kind]) / len(drafts) for kind in cpu_after},
+                "get_cpu_ms": {
+                    kind: 1000 * (cpu_after_gets[kind] - cpu_before_gets[kind]) / len(gets) for kind in cpu_after_gets
+                },
             }
             row["ratio"] = row["submit_per_s"] / row["get_per_s"]
             results.append(row)
@@ -407,13 +411,14 @@ def main() -> None:
             f"| {row['errors']} | {row['lost']} | {row['duplicated']} | {row['get_per_s']:.1f} "
             f"| {row['get_p50_ms']:.0f} | {row['ratio']:.2f} |"
         )
-    print(f"\nCPU per submit (ms), by kind of process, {os.cpu_count()} cores shared")
+    print(f"\nCPU per request (ms), by kind of process, {os.cpu_count()} cores shared")
     kinds = list(results[0]["cpu_ms"]) if results else []
-    print("| concurrent | " + " | ".join(kinds) + " | total |")
-    print("| --- |" + " --- |" * (len(kinds) + 1))
+    print("| request | concurrent | " + " | ".join(kinds) + " | total |")
+    print("| --- | --- |" + " --- |" * (len(kinds) + 1))
     for row in results:
-        cells = " | ".join(f"{row['cpu_ms'][kind]:.1f}" for kind in kinds)
-        print(f"| {row['conc']} | {cells} | {sum(row['cpu_ms'].values()):.1f} |")
+        for name, used in (("submit", row["cpu_ms"]), ("trivial GET", row["get_cpu_ms"])):
+            cells = " | ".join(f"{used[kind]:.1f}" for kind in kinds)
+            print(f"| {name} | {row['conc']} | {cells} | {sum(used.values()):.1f} |")
     print(f"\nPublic pages, anonymous visitors, {args.dossiers} requests each")
     print("| page | concurrent | p50 ms | p99 ms | requests/s | errors |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -428,7 +433,8 @@ def main() -> None:
             f"RESULT deadline-rush {server} conc={row['conc']} submit_per_s={row['submit_per_s']:.2f} "
             f"p50_ms={row['p50_ms']:.1f} p99_ms={row['p99_ms']:.1f} errors={row['errors']} lost={row['lost']} "
             f"duplicated={row['duplicated']} left_rows={row['left_rows']} get_per_s={row['get_per_s']:.2f} "
-            f"get_errors={row['get_errors']} ratio={row['ratio']:.3f}"
+            f"get_errors={row['get_errors']} ratio={row['ratio']:.3f} "
+            f"submit_web_cpu_ms={row['cpu_ms']['web']:.2f} get_web_cpu_ms={row['get_cpu_ms']['web']:.2f}"
         )
     for page in pages:
         print(

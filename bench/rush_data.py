@@ -161,7 +161,9 @@ def make_login_accounts(count: int) -> dict[str, list[str]]:
     return accounts
 
 
-def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int) -> dict:
+def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int, *, warm: int = 0) -> dict:
+    """The call, `dossiers` complete drafts for each level, `warm` more to warm the server up, the catalogue and
+    the login accounts."""
     text = Path(call_file).read_text(encoding="utf-8")
     call = call_load(text=text, source=call_file, demo=True)
     assert call.accepts_changes_at(timezone.now())
@@ -170,6 +172,7 @@ def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int) ->
     return {
         "call": call.slug,
         "levels": {str(level): make_drafts(call, dossiers, offset=n * dossiers) for n, level in enumerate(levels)},
+        "warm": make_drafts(call, warm, offset=len(levels) * dossiers),
         "logins": make_login_accounts(dossiers),
         "password": LOGIN_PASSWORD,
     }

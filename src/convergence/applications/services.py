@@ -45,7 +45,19 @@ from .models import (
 )
 from .rules import application_problems
 
-CALL_TEXT_FIELDS = ("definition", "faq", "trl_scale", "purpose", "audience", "tagline", "additional_examination")
+# What a submit reads of the call (its window, receipt prefix, and the rules' limits). The rest, its texts above
+# all, would be decoded on every submit of the deadline night for nothing; a field read later still loads.
+CALL_FIELDS_TO_SUBMIT = (
+    "id",
+    "slug",
+    "timezone",
+    "opens_at",
+    "closes_at",
+    "receipt_prefix",
+    "summary_max_length",
+    "max_themes",
+    "minimum_criteria",
+)
 
 
 def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
@@ -368,9 +380,8 @@ def _lock_for_submission(application_id: int, user) -> Application:
     The caller checks the deadline: a repeated submit gets its receipt back even after it."""
     dossier = (
         dossiers_owned_by(user)
-        .select_related("call", "owner", "format")
-        # The call's texts are not needed to submit: decoding them on every submit is wasted work.
-        .defer(*(f"call__{field}" for field in CALL_TEXT_FIELDS))
+        .select_related("call", "format")
+        .defer(*(f"call__{f.attname}" for f in Call._meta.concrete_fields if f.attname not in CALL_FIELDS_TO_SUBMIT))
         .prefetch_related(
             "themes",
             "domains",
@@ -381,9 +392,11 @@ def _lock_for_submission(application_id: int, user) -> Application:
         )
     )
     try:
-        return dossier.select_for_update(of=("self",)).get(pk=application_id)
+        application = dossier.select_for_update(of=("self",)).get(pk=application_id)
     except Application.DoesNotExist:
         raise Http404 from None
+    application.owner = user  # read as the owner: no need to join the user's row again
+    return application
 
 
 def _already_given_receipt(
@@ -395,6 +408,8 @@ def _already_given_receipt(
     (the submission bumped it by one); a submit without either finds the content already submitted.
     """
     if idempotency_key:
+        if latest is None:
+            return None
         return application.submissions.filter(idempotency_key=idempotency_key).first()
     unchanged = (
         latest is not None
@@ -419,7 +434,8 @@ def application_submit(
     """
     application = _lock_for_submission(application_id, user)
     now = timezone.now()
-    latest = application.submissions.order_by("-number").first()
+    # Only a submit sets submitted_at: a dossier without it has no submission to read (most of the deadline night).
+    latest = application.submissions.order_by("-number").first() if application.submitted_at else None
     given = _already_given_receipt(
         application, latest, expected_version=expected_version, idempotency_key=idempotency_key
     )
