@@ -126,6 +126,28 @@ def test_review_lists_problems_then_submits(client, complete_draft, applicant, d
     assert complete_draft.status == "submitted"
 
 
+def test_submitting_from_the_review_page_reads_the_dossier_once(
+    client, complete_draft, applicant, django_assert_max_num_queries
+):
+    """Deadline night's page: the submit that goes through does not list the problems the service checks anyway."""
+    client.force_login(applicant)
+    # session, user, the dossier, its open request for completion, then the service's locked read + 6 relations,
+    # 2 updates, 2 inserts, and the test's savepoint pair
+    with django_assert_max_num_queries(18):
+        response = client.post(step_url(complete_draft, "review"), {"version": complete_draft.version})
+    assert response.status_code == 302 and complete_draft.submissions.count() == 1
+
+
+def test_a_refused_submit_shows_what_to_fix_on_the_review_page(client, draft, applicant):
+    client.force_login(applicant)
+    page = client.post(step_url(draft, "review"), {"version": draft.version}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 200 and "Donnez un titre au défi." in page.content.decode()
+    stale = client.post(step_url(draft, "review"), {"version": draft.version + 5}, HTTP_ACCEPT_LANGUAGE="fr")
+    # another tab changed the dossier: said so, and what is still missing is listed again
+    assert stale.status_code == 200 and "Donnez un titre au défi." in stale.content.decode()
+    assert not draft.submissions.exists()
+
+
 def test_a_double_click_on_submit_gives_one_receipt_and_says_so(client, complete_draft, applicant):
     client.force_login(applicant)
     version = complete_draft.version

@@ -284,7 +284,8 @@ def _attachments_step(
 
 
 def _review_step(request: HttpRequest, application: Application, completion: CompletionRequest | None) -> HttpResponse:
-    problems: Mapping[str, Sequence[object]] = _problems_for(application, completion)
+    # The problems are listed only when the page is shown: a submit that goes through checks them in the service.
+    problems: Mapping[str, Sequence[object]] | None = None
     if request.method == "POST":
         form = SubmitForm(request.POST)
         if form.is_valid():
@@ -304,6 +305,8 @@ def _review_step(request: HttpRequest, application: Application, completion: Com
                     message = _("Your dossier was submitted. Receipt %(number)s.")
                 messages.success(request, message % {"number": submission.receipt_number})
                 return redirect(application)
+    if problems is None:
+        problems = _problems_for(application, completion)
     context = {
         **_step_context(application, "review", completion, problems),
         "problems": problems_to_fix(application, problems),
