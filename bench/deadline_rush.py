@@ -7,12 +7,16 @@ Starts the production server (gunicorn with the project's gunicorn.conf.py) and 
 Creates, for each concurrency level, N applicants holding complete drafts (tokens, no password hashing),
 then fires their N submits at once from a bounded client on loopback (one connection per request, as N
 browsers would), and counts the rows: every 2xx must have exactly one submission and one receipt, no
-refused request may have left one. In the same run it measures a trivial authenticated GET
-(`/api/v1/calls/<slug>/`) at the same concurrency, a wave of logins (passwords stored with Argon2id, and
-with PBKDF2 as before, upgraded at login), and the public pages alone and under load. Prints tables and:
+refused request may have left one. Then the same with N more applicants submitting from the review page
+(a logged-in session, a CSRF token; accepted means the redirect to the dossier). In the same run it
+measures a trivial authenticated GET (`/api/v1/calls/<slug>/`) at the same concurrency, a wave of logins
+(passwords stored with Argon2id, and with PBKDF2 as before, upgraded at login), and the public pages alone
+and under load. It reads /proc to tell how many CPU milliseconds each kind of process (gunicorn, worker,
+database, broker, this client) spent per request. Prints tables and:
 
 RESULT deadline-rush <server> conc=<c> submit_per_s=… p50_ms=… p99_ms=… errors=… lost=… duplicated=…
-       get_per_s=… ratio=…            (ratio = submits/s ÷ GETs/s)
+       get_per_s=… ratio=… submit_web_cpu_ms=… get_web_cpu_ms=…   (ratio = submits/s ÷ GETs/s)
+RESULT deadline-rush <server> page-submit conc=<c> submit_per_s=… p50_ms=… p99_ms=… errors=… lost=… …
 RESULT deadline-rush <server> receipts drain_seconds=… not_sent=…   (the worker emails every receipt after the rush)
 RESULT deadline-rush <server> login=<hasher> conc=<c> logins_per_s=… p50_ms=… p99_ms=… errors=…
 RESULT deadline-rush <server> page=<path> conc=<c> p50_ms=… p99_ms=… per_s=… errors=…
@@ -261,6 +265,41 @@ def submit_call(draft: dict) -> tuple[str, str, dict, bytes]:
     return "POST", f"/api/v1/applications/{draft['id']}/submit/", headers, b"{}"
 
 
+def page_submit_call(draft: dict, cookies: dict) -> tuple[str, str, dict, bytes]:
+    """The review page's "Submit" button, sent by a logged-in browser: its session and CSRF cookies, the token."""
+    headers = {
+        "Cookie": f"{cookies['session']}={draft['session']}; {cookies['csrf']}={draft['csrf']}",
+        "X-CSRFToken": draft["csrf"],
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    return "POST", f"/dossiers/{draft['id']}/edit/review/", headers, f"version={draft['version']}".encode()
+
+
+def rush(env: dict, port: int, level: int, drafts: list[dict], calls: list, accepted_statuses: tuple) -> dict:
+    """Fire one submit per draft, `level` at a time, then count the rows each left: what was accepted must be
+    there exactly once, what was refused must have left nothing."""
+    cpu_before = cpu_seconds()
+    outcomes, seconds = fire(port, level, calls)
+    cpu_after = cpu_seconds()
+    per_application = _count_rows(env, [draft["id"] for draft in drafts])
+    answered = list(zip(drafts, outcomes, strict=True))
+    accepted = [draft["id"] for draft, (status, _) in answered if status in accepted_statuses]
+    refused = [draft["id"] for draft, (status, _) in answered if status not in accepted_statuses]
+    latencies = [duration for _, duration in outcomes]
+    return {
+        "submit_per_s": len(drafts) / seconds,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "errors": len(refused),
+        "lost": sum(1 for pk in accepted if per_application.get(pk, 0) == 0),
+        "duplicated": sum(1 for count in per_application.values() if count > 1),
+        "left_rows": sum(1 for pk in refused if per_application.get(pk, 0) > 0),
+        "statuses": ",".join(sorted({str(status) for status, _ in outcomes})),
+        # milliseconds of CPU per submit, by kind of process
+        "cpu_ms": {kind: 1000 * (cpu_after[kind] - cpu_before[kind]) / len(drafts) for kind in cpu_after},
+    }
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -298,49 +337,25 @@ def main() -> None:
         for path in PUBLIC_PAGES:
             fire(args.port, 10, [("GET", path, {}, None)] * 20)
         fire(args.port, 10, [submit_call(draft) for draft in data["warm"]])
+        fire(args.port, 10, [page_submit_call(draft, data["cookies"]) for draft in data["warm_pages"]])
         for level in levels:
             drafts = data["levels"][str(level)]
-            submits = [submit_call(draft) for draft in drafts]
-            cpu_before = cpu_seconds()
-            outcomes, seconds = fire(args.port, level, submits)
-            cpu_after = cpu_seconds()
-            per_application = _count_rows(env, [draft["id"] for draft in drafts])
-            accepted = [
-                draft["id"] for draft, (status, _) in zip(drafts, outcomes, strict=True) if status in (200, 201)
-            ]
-            refused = [
-                draft["id"] for draft, (status, _) in zip(drafts, outcomes, strict=True) if status not in (200, 201)
-            ]
-            lost = sum(1 for pk in accepted if per_application.get(pk, 0) == 0)
-            duplicated = sum(1 for count in per_application.values() if count > 1)
-            left_rows = sum(1 for pk in refused if per_application.get(pk, 0) > 0)
-            latencies = [duration for _, duration in outcomes]
-            statuses = sorted({str(status) for status, _ in outcomes})
+            row = {"conc": level, **rush(env, args.port, level, drafts, [submit_call(d) for d in drafts], (200, 201))}
+            # The same rush through the review page, as most applicants submit: a session, a CSRF token, a redirect.
+            pages = data["pages"][str(level)]
+            calls = [page_submit_call(draft, data["cookies"]) for draft in pages]
+            row["page"] = rush(env, args.port, level, pages, calls, (302,))
 
             token = drafts[0]["token"]
             gets = [("GET", f"/api/v1/calls/{data['call']}/", {"Authorization": f"Token {token}"}, None)] * len(drafts)
             cpu_before_gets = cpu_seconds()
             get_outcomes, get_seconds = fire(args.port, level, gets)
             cpu_after_gets = cpu_seconds()
-            get_errors = sum(1 for status, _ in get_outcomes if status != 200)
-            row = {
-                "conc": level,
-                "submit_per_s": len(drafts) / seconds,
-                "p50_ms": 1000 * statistics.median(latencies),
-                "p99_ms": 1000 * percentile(latencies, 0.99),
-                "errors": len(refused),
-                "lost": lost,
-                "duplicated": duplicated,
-                "left_rows": left_rows,
-                "get_per_s": len(gets) / get_seconds,
-                "get_p50_ms": 1000 * statistics.median(duration for _, duration in get_outcomes),
-                "get_errors": get_errors,
-                "statuses": ",".join(statuses),
-                # milliseconds of CPU per submit, by kind of process
-                "cpu_ms": {kind: 1000 * (cpu_after[kind] - cpu_before[kind]) / len(drafts) for kind in cpu_after},
-                "get_cpu_ms": {
-                    kind: 1000 * (cpu_after_gets[kind] - cpu_before_gets[kind]) / len(gets) for kind in cpu_after_gets
-                },
+            row["get_per_s"] = len(gets) / get_seconds
+            row["get_p50_ms"] = 1000 * statistics.median(duration for _, duration in get_outcomes)
+            row["get_errors"] = sum(1 for status, _ in get_outcomes if status != 200)
+            row["get_cpu_ms"] = {
+                kind: 1000 * (cpu_after_gets[kind] - cpu_before_gets[kind]) / len(gets) for kind in cpu_after_gets
             }
             row["ratio"] = row["submit_per_s"] / row["get_per_s"]
             results.append(row)
@@ -411,12 +426,25 @@ def main() -> None:
             f"| {row['errors']} | {row['lost']} | {row['duplicated']} | {row['get_per_s']:.1f} "
             f"| {row['get_p50_ms']:.0f} | {row['ratio']:.2f} |"
         )
+    print("\nThe same rush through the review page (logged-in session, CSRF token, answered by a redirect)")
+    print("| concurrent | submits/s | p50 ms | p99 ms | errors | lost | duplicated |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for row in results:
+        page = row["page"]
+        print(
+            f"| {row['conc']} | {page['submit_per_s']:.1f} | {page['p50_ms']:.0f} | {page['p99_ms']:.0f} "
+            f"| {page['errors']} | {page['lost']} | {page['duplicated']} |"
+        )
     print(f"\nCPU per request (ms), by kind of process, {os.cpu_count()} cores shared")
     kinds = list(results[0]["cpu_ms"]) if results else []
     print("| request | concurrent | " + " | ".join(kinds) + " | total |")
     print("| --- | --- |" + " --- |" * (len(kinds) + 1))
     for row in results:
-        for name, used in (("submit", row["cpu_ms"]), ("trivial GET", row["get_cpu_ms"])):
+        for name, used in (
+            ("API submit", row["cpu_ms"]),
+            ("page submit", row["page"]["cpu_ms"]),
+            ("trivial GET", row["get_cpu_ms"]),
+        ):
             cells = " | ".join(f"{used[kind]:.1f}" for kind in kinds)
             print(f"| {name} | {row['conc']} | {cells} | {sum(used.values()):.1f} |")
     print(f"\nPublic pages, anonymous visitors, {args.dossiers} requests each")
@@ -436,6 +464,13 @@ def main() -> None:
             f"get_errors={row['get_errors']} ratio={row['ratio']:.3f} "
             f"submit_web_cpu_ms={row['cpu_ms']['web']:.2f} get_web_cpu_ms={row['get_cpu_ms']['web']:.2f}"
         )
+    for row in results:
+        page = row["page"]
+        print(
+            f"RESULT deadline-rush {server} page-submit conc={row['conc']} submit_per_s={page['submit_per_s']:.2f} "
+            f"p50_ms={page['p50_ms']:.1f} p99_ms={page['p99_ms']:.1f} errors={page['errors']} lost={page['lost']} "
+            f"duplicated={page['duplicated']} left_rows={page['left_rows']} web_cpu_ms={page['cpu_ms']['web']:.2f}"
+        )
     for page in pages:
         print(
             f"RESULT deadline-rush {server} page={page['page']} conc={page['conc']} p50_ms={page['p50_ms']:.1f} "
@@ -447,7 +482,9 @@ def main() -> None:
             f"RESULT deadline-rush {server} login={login['hasher']} conc={levels[0]} logins_per_s={login['per_s']:.2f} "
             f"p50_ms={login['p50_ms']:.1f} p99_ms={login['p99_ms']:.1f} errors={login['errors']}"
         )
-    failed = receipts_not_sent or any(row["lost"] or row["duplicated"] or row["left_rows"] for row in results)
+    failed = receipts_not_sent or any(
+        run["lost"] or run["duplicated"] or run["left_rows"] for row in results for run in (row, row["page"])
+    )
     sys.exit(1 if failed else 0)
 
 

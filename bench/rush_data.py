@@ -1,7 +1,8 @@
 """Data for bench/deadline_rush.py, made inside the server's environment (its database, its settings).
 
 Applicants and their complete drafts go through the platform's own services, as the editor makes them;
-their API tokens are made directly (no password hashing: logins are not what this bench measures).
+their API tokens, or their logged-in sessions, are made directly (no password hashing: logins are measured
+apart).
 The catalogue's labelled challenges of a past edition are made in bulk, signed like real ones.
 """
 
@@ -9,9 +10,14 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.middleware.csrf import CSRF_SECRET_LENGTH
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from rest_framework.authtoken.models import Token
 
 from convergence.accounts.models import User
@@ -69,6 +75,29 @@ def make_drafts(call: Call, count: int, offset: int) -> list[dict]:
     for i, (user, token) in enumerate(zip(users, tokens, strict=True)):
         application = services.application_create(call=call, user=user, changes=complete_changes(call, offset + i))
         drafts.append({"id": application.pk, "token": token.key})
+    return drafts
+
+
+def make_page_drafts(call: Call, count: int, offset: int) -> list[dict]:
+    """Complete drafts whose owners are logged in, as in a browser: a session (made as `login` makes it, without
+    hashing a password) and a CSRF token, to submit from the review page."""
+    engine = import_module(settings.SESSION_ENGINE)
+    ids = [draft["id"] for draft in make_drafts(call, count, offset)]
+    drafts = []
+    for application in Application.objects.select_related("owner").filter(pk__in=ids).order_by("pk"):
+        session = engine.SessionStore()
+        session[SESSION_KEY] = str(application.owner.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = application.owner.get_session_auth_hash()
+        session.create()
+        drafts.append(
+            {
+                "id": application.pk,
+                "version": application.version,
+                "session": session.session_key,
+                "csrf": get_random_string(CSRF_SECRET_LENGTH),
+            }
+        )
     return drafts
 
 
@@ -173,6 +202,12 @@ def prepare(call_file: str, levels: list[int], dossiers: int, catalogue: int, *,
         "call": call.slug,
         "levels": {str(level): make_drafts(call, dossiers, offset=n * dossiers) for n, level in enumerate(levels)},
         "warm": make_drafts(call, warm, offset=len(levels) * dossiers),
+        "pages": {
+            str(level): make_page_drafts(call, dossiers, offset=(len(levels) + n) * dossiers + warm)
+            for n, level in enumerate(levels)
+        },
+        "warm_pages": make_page_drafts(call, warm, offset=2 * len(levels) * dossiers + warm),
+        "cookies": {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME},
         "logins": make_login_accounts(dossiers),
         "password": LOGIN_PASSWORD,
     }
