@@ -275,12 +275,18 @@ def page_submit_call(draft: dict, cookies: dict) -> tuple[str, str, dict, bytes]
     return "POST", f"/dossiers/{draft['id']}/edit/review/", headers, f"version={draft['version']}".encode()
 
 
+def fire_measured(port: int, concurrency: int, calls: list) -> tuple[list, float, dict[str, float]]:
+    """`fire`, and the CPU milliseconds each kind of process spent per call meanwhile."""
+    before = cpu_seconds()
+    outcomes, seconds = fire(port, concurrency, calls)
+    after = cpu_seconds()
+    return outcomes, seconds, {kind: 1000 * (after[kind] - before[kind]) / len(calls) for kind in after}
+
+
 def rush(env: dict, port: int, level: int, drafts: list[dict], calls: list, accepted_statuses: tuple) -> dict:
     """Fire one submit per draft, `level` at a time, then count the rows each left: what was accepted must be
     there exactly once, what was refused must have left nothing."""
-    cpu_before = cpu_seconds()
-    outcomes, seconds = fire(port, level, calls)
-    cpu_after = cpu_seconds()
+    outcomes, seconds, cpu_ms = fire_measured(port, level, calls)
     per_application = _count_rows(env, [draft["id"] for draft in drafts])
     answered = list(zip(drafts, outcomes, strict=True))
     accepted = [draft["id"] for draft, (status, _) in answered if status in accepted_statuses]
@@ -294,9 +300,7 @@ def rush(env: dict, port: int, level: int, drafts: list[dict], calls: list, acce
         "lost": sum(1 for pk in accepted if per_application.get(pk, 0) == 0),
         "duplicated": sum(1 for count in per_application.values() if count > 1),
         "left_rows": sum(1 for pk in refused if per_application.get(pk, 0) > 0),
-        "statuses": ",".join(sorted({str(status) for status, _ in outcomes})),
-        # milliseconds of CPU per submit, by kind of process
-        "cpu_ms": {kind: 1000 * (cpu_after[kind] - cpu_before[kind]) / len(drafts) for kind in cpu_after},
+        "cpu_ms": cpu_ms,
     }
 
 
@@ -348,15 +352,10 @@ def main() -> None:
 
             token = drafts[0]["token"]
             gets = [("GET", f"/api/v1/calls/{data['call']}/", {"Authorization": f"Token {token}"}, None)] * len(drafts)
-            cpu_before_gets = cpu_seconds()
-            get_outcomes, get_seconds = fire(args.port, level, gets)
-            cpu_after_gets = cpu_seconds()
+            get_outcomes, get_seconds, row["get_cpu_ms"] = fire_measured(args.port, level, gets)
             row["get_per_s"] = len(gets) / get_seconds
             row["get_p50_ms"] = 1000 * statistics.median(duration for _, duration in get_outcomes)
             row["get_errors"] = sum(1 for status, _ in get_outcomes if status != 200)
-            row["get_cpu_ms"] = {
-                kind: 1000 * (cpu_after_gets[kind] - cpu_before_gets[kind]) / len(gets) for kind in cpu_after_gets
-            }
             row["ratio"] = row["submit_per_s"] / row["get_per_s"]
             results.append(row)
 
