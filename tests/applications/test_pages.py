@@ -131,9 +131,9 @@ def test_submitting_from_the_review_page_reads_the_dossier_once(
 ):
     """Deadline night's page: the submit that goes through does not list the problems the service checks anyway."""
     client.force_login(applicant)
-    # session, user, the dossier, its open request for completion, then the service's locked read + 6 relations,
-    # 2 updates, 2 inserts, and the test's savepoint pair
-    with django_assert_max_num_queries(18):
+    # session, user, then only the service: its locked read + 6 relations, 2 updates, 2 inserts, and the test's
+    # savepoint pair (the page reads the dossier itself only to show a refusal)
+    with django_assert_max_num_queries(15):
         response = client.post(step_url(complete_draft, "review"), {"version": complete_draft.version})
     assert response.status_code == 302 and complete_draft.submissions.count() == 1
 
@@ -146,6 +146,29 @@ def test_a_refused_submit_shows_what_to_fix_on_the_review_page(client, draft, ap
     # another tab changed the dossier: said so, and what is still missing is listed again
     assert stale.status_code == 200 and "Donnez un titre au défi." in stale.content.decode()
     assert not draft.submissions.exists()
+
+
+def test_nobody_submits_someone_elses_dossier_from_the_review_page(client, complete_draft, other_applicant):
+    client.force_login(other_applicant)
+    response = client.post(step_url(complete_draft, "review"), {"version": complete_draft.version})
+    assert response.status_code == 404
+    assert not complete_draft.submissions.exists()
+    assert not complete_draft.events.filter(kind="submitted").exists()
+
+
+def test_a_submit_after_the_deadline_is_refused_on_the_review_page(client, complete_draft, applicant, call):
+    from datetime import timedelta
+
+    import time_machine
+
+    client.force_login(applicant)
+    with time_machine.travel(call.closes_at + timedelta(seconds=1)):
+        page = client.post(
+            step_url(complete_draft, "review"), {"version": complete_draft.version}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
+    assert page.status_code == 200 and "fr-alert--error" in page.content.decode()
+    assert "La date limite est passée : le dossier ne peut plus être modifié." in page.content.decode()
+    assert not complete_draft.submissions.exists()
 
 
 def test_a_double_click_on_submit_gives_one_receipt_and_says_so(client, complete_draft, applicant):

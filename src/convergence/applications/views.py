@@ -161,6 +161,12 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    refused_problems = None
+    if step == "review" and request.method == "POST":
+        # Deadline night: the service reads and checks the dossier once; the page reads it only to show a refusal.
+        submitted, refused_problems = _submit_from_review(request, pk)
+        if submitted:
+            return redirect("applications:detail", pk=pk)
     application = access_application_for_owner(user=request.user, application_id=pk)
     if step not in STEP_NAMES:
         return redirect("applications:step", pk=pk, step="challenge")
@@ -168,7 +174,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step == "attachments":
         return _attachments_step(request, application, completion)
     if step == "review":
-        return _review_step(request, application, completion)
+        return _review_step(request, application, completion, refused_problems)
     closed = _closed_redirect(request, application, step, completion)
     if closed:
         return closed
@@ -283,28 +289,36 @@ def _attachments_step(
     return render(request, "applications/step_attachments.html", context)
 
 
-def _review_step(request: HttpRequest, application: Application, completion: CompletionRequest | None) -> HttpResponse:
+def _submit_from_review(request: HttpRequest, pk: int) -> tuple[bool, Mapping[str, Sequence[object]] | None]:
+    """Submit the dossier `pk` if the user owns it (404 otherwise): whether it went through, and what to fix if not."""
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return False, None
+    try:
+        submission = services.application_submit(
+            application_id=pk, user=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except IncompleteApplication as error:
+        messages.error(request, error.message)
+        return False, error.field_errors
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False, None
+    if submission.replayed:
+        message = _("Your dossier was already submitted with this content. Receipt %(number)s.")
+    else:
+        message = _("Your dossier was submitted. Receipt %(number)s.")
+    messages.success(request, message % {"number": submission.receipt_number})
+    return True, None
+
+
+def _review_step(
+    request: HttpRequest,
+    application: Application,
+    completion: CompletionRequest | None,
+    problems: Mapping[str, Sequence[object]] | None,
+) -> HttpResponse:
     # The problems are listed only when the page is shown: a submit that goes through checks them in the service.
-    problems: Mapping[str, Sequence[object]] | None = None
-    if request.method == "POST":
-        form = SubmitForm(request.POST)
-        if form.is_valid():
-            try:
-                submission = services.application_submit(
-                    application_id=application.pk, user=request.user, expected_version=form.cleaned_data["version"]
-                )
-            except IncompleteApplication as error:
-                problems = error.field_errors
-                messages.error(request, error.message)
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                if submission.replayed:
-                    message = _("Your dossier was already submitted with this content. Receipt %(number)s.")
-                else:
-                    message = _("Your dossier was submitted. Receipt %(number)s.")
-                messages.success(request, message % {"number": submission.receipt_number})
-                return redirect(application)
     if problems is None:
         problems = _problems_for(application, completion)
     context = {
