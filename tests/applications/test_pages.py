@@ -171,6 +171,20 @@ def test_a_submit_after_the_deadline_is_refused_on_the_review_page(client, compl
     assert not complete_draft.submissions.exists()
 
 
+def test_the_dossier_page_lists_each_version_with_its_receipt_and_fingerprint(client, complete_draft, applicant):
+    from convergence.applications.services import application_submit
+
+    submission = application_submit(application_id=complete_draft.pk, user=applicant)
+    client.force_login(applicant)
+    page = client.get(complete_draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Récépissé et empreinte" in page and "Récépissé CIA-2024-000001" in page
+    assert reverse("applications:receipt", args=[submission.pk]) in page
+    assert reverse("applications:submission_pdf", args=[complete_draft.pk, 1]) in page
+    assert submission.digest in page
+    # the status badge sits inside the reference's paragraph: a <p> there would end the paragraph early
+    assert '<span class="fr-badge fr-badge--success fr-badge--sm">Déposé</span>' in page
+
+
 def test_a_double_click_on_submit_gives_one_receipt_and_says_so(client, complete_draft, applicant):
     client.force_login(applicant)
     version = complete_draft.version
@@ -181,6 +195,28 @@ def test_a_double_click_on_submit_gives_one_receipt_and_says_so(client, complete
     page = second.content.decode()
     assert "déjà été déposé avec ce contenu" in page and "CIA-2024-000001" in page
     assert complete_draft.submissions.count() == 1
+
+
+def test_submitting_again_without_a_change_gives_back_the_receipt_already_given(client, complete_draft, applicant):
+    """The review page reloaded after a submission carries the new version: nothing changed, so no new receipt."""
+    from convergence.applications.services import application_update
+
+    client.force_login(applicant)
+    client.post(step_url(complete_draft, "review"), {"version": complete_draft.version})
+    complete_draft.refresh_from_db()
+    again = client.post(
+        step_url(complete_draft, "review"), {"version": complete_draft.version}, follow=True, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "déjà été déposé avec ce contenu" in again.content.decode()
+    assert complete_draft.submissions.count() == 1
+    changed = application_update(
+        application=complete_draft, user=applicant, expected_version=complete_draft.version, changes={"title": "Revu"}
+    )
+    client.post(step_url(complete_draft, "review"), {"version": changed.version})
+    assert [submission.content["title"] for submission in complete_draft.submissions.all()] == [
+        "Revu",
+        "Détection précoce du paludisme",
+    ]
 
 
 def test_withdraw_from_the_detail_page(client, complete_draft, applicant):

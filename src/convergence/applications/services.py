@@ -405,7 +405,8 @@ def _already_given_receipt(
     """The receipt a repeated submit should get back, or None when this submit is a new one.
 
     A retry names the same Idempotency-Key; a double click sends the version the first click submitted
-    (the submission bumped it by one); a submit without either finds the content already submitted.
+    (the submission bumped it by one); a submit without either, or from a page loaded after the submission,
+    finds the content already submitted: it gets that receipt back rather than a copy under a new number.
     """
     if idempotency_key:
         if latest is None:
@@ -418,7 +419,7 @@ def _already_given_receipt(
     )
     if not unchanged:
         return None
-    if expected_version is None or expected_version + 1 == application.version:
+    if expected_version is None or expected_version in (application.version - 1, application.version):
         return latest
     return None
 
