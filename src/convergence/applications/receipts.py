@@ -76,7 +76,7 @@ def receipt_pdf(submission: Submission, *, language: str) -> bytes:
                 styles["BodyText"],
             )
         )
-        return build_pdf(story, title=f"{_('Receipt')} {submission.receipt_number}")
+        return build_pdf(story, title=_("Receipt %(number)s") % {"number": submission.receipt_number})
 
 
 def build_pdf(story: list, *, title: str) -> bytes:
