@@ -83,13 +83,15 @@ def test_xlsx_export(client, organiser, call, dossiers):
 
 def test_detail_shows_versions_and_history(client, organiser, dossiers):
     client.force_login(organiser)
-    first, _second = dossiers
+    first, second = dossiers
     page = client.get(f"/backoffice/dossiers/{first.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "CIA-2024-000001" in page
     assert "Brouillon → Déposé" in page  # the statuses and fields in the reader's language, not their codes
     assert f"par {first.owner.email}" in page  # who submitted each version
     submission = first.submissions.get()
     assert submission.digest in page and f"/dossiers/{first.pk}/versions/1.pdf" in page
+    draft_page = client.get(f"/backoffice/dossiers/{second.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<p>Pas encore déposé.</p>" in draft_page and "Récépissé et empreinte" not in draft_page
 
 
 def test_seed_demo_creates_varied_dossiers(call, capsys):

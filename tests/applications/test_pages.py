@@ -174,8 +174,10 @@ def test_a_submit_after_the_deadline_is_refused_on_the_review_page(client, compl
 def test_the_dossier_page_lists_each_version_with_its_receipt_and_fingerprint(client, complete_draft, applicant):
     from convergence.applications.services import application_submit
 
-    submission = application_submit(application_id=complete_draft.pk, user=applicant)
     client.force_login(applicant)
+    draft_page = client.get(complete_draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<p>Pas encore déposé.</p>" in draft_page
+    submission = application_submit(application_id=complete_draft.pk, user=applicant)
     page = client.get(complete_draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Récépissé et empreinte" in page and "Récépissé CIA-2024-000001" in page
     assert reverse("applications:receipt", args=[submission.pk]) in page
