@@ -73,3 +73,52 @@ def test_web_upload_shows_the_error_in_the_page(client, draft, applicant):
     )
     assert response.status_code == 200
     assert "n&#x27;est pas un fichier PDF" in response.content.decode()
+
+
+def test_the_submitted_content_holds_every_list_in_the_dossiers_order(complete_draft, draft, applicant, call):
+    """The submit reads the six lists with plain SQL: they must say what the models say, in the same order."""
+    themes = list(call.themes.all())
+    criteria = {criterion.number: criterion for criterion in call.criteria.all()}
+    complete_draft = services.application_update(  # the third theme first, then the first one with it
+        application=complete_draft,
+        user=applicant,
+        changes={"themes": [themes[2]]},
+        expected_version=complete_draft.version,
+    )
+    services.application_update(
+        application=complete_draft,
+        user=applicant,
+        changes={
+            "themes": [themes[2], themes[0]],
+            "claims": {criteria[3]: "Un jeu de données ouvert.", criteria[1]: "Trois pays partenaires."},
+        },
+        expected_version=complete_draft.version,
+    )
+    kept = services.attachment_add(application=complete_draft, user=applicant, upload=upload("annexe-1.pdf"))
+    removed = services.attachment_add(application=complete_draft, user=applicant, upload=upload("brouillon.pdf"))
+    services.attachment_remove(attachment=removed, user=applicant)
+    services.attachment_add(application=draft, user=applicant, upload=upload("autre-dossier.pdf"))
+
+    content = services.application_submit(application_id=complete_draft.pk, user=applicant).content
+
+    def item(obj):
+        return {"code": obj.code, "name": obj.name}
+
+    assert content["themes"] == [item(themes[0]), item(themes[2])]  # the call's order, not the order chosen
+    assert content["domains"] == [item(domain) for domain in complete_draft.domains.all()]
+    assert [p["organisation"] for p in content["partners"]] == ["Addis AI Lab", "Montreal Health"]
+    assert content["partners"][0] == {
+        "organisation": "Addis AI Lab",
+        "organisation_type": "research",
+        "country": "ET",
+        "role": "data",
+    }
+    assert content["datasets"] == [{"name": "Lames annotées", "origin_country": "CI", "licence": "CC-BY 4.0"}]
+    assert content["claims"] == [
+        {**item(criteria[1]), "number": 1, "justification": "Trois pays partenaires."},
+        {**item(criteria[3]), "number": 3, "justification": "Un jeu de données ouvert."},
+    ]
+    assert content["attachments"] == [
+        {"id": kept.pk, "name": "annexe-1.pdf", "size": kept.size, "sha256": kept.sha256}
+    ]  # not the removed one, nor the other dossier's
+    assert isinstance(content["themes"][0]["name"], dict)  # the translated name, not its JSON text

@@ -6,14 +6,20 @@ import pycountry
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from convergence.calls.i18n import localize
+
 from .models import Application
+from .selectors import DossierLists, lists_of_dossier
 
 
 def country_is_known(code: str) -> bool:
     return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
-def application_problems(application: Application) -> dict[str, list[str]]:
+def application_problems(application: Application, lists: DossierLists | None = None) -> dict[str, list[str]]:
+    """`lists`: the dossier's lists, if the caller has read them already."""
+    if lists is None:
+        lists = lists_of_dossier(application.pk)
     call = application.call
     problems: dict[str, list[str]] = {}
 
@@ -43,14 +49,13 @@ def application_problems(application: Application) -> dict[str, list[str]]:
     if application.carrier_country and not country_is_known(application.carrier_country):
         problem("carrier_country", _("Unknown country code."))
 
-    theme_count = application.themes.count()
-    if theme_count == 0 or theme_count > call.max_themes:
+    if not 1 <= len(lists.themes) <= call.max_themes:
         problem(
             "themes",
             ngettext("Choose %(max)d theme.", "Choose between 1 and %(max)d themes.", call.max_themes)
             % {"max": call.max_themes},
         )
-    if not application.domains.exists():
+    if not lists.domains:
         problem("domains", _("Choose at least one priority domain (or the closest one)."))
     if application.format_id is None:
         problem("format", _("Choose the challenge's format."))
@@ -59,10 +64,11 @@ def application_problems(application: Application) -> dict[str, list[str]]:
     if application.already_launched and application.launched_on is None:
         problem("launched_on", _("Give the date the challenge started."))
 
-    justified = [claim for claim in application.claims.all() if claim.justification.strip()]
-    unjustified = [claim for claim in application.claims.all() if not claim.justification.strip()]
+    justified = [claim for claim in lists.claims if claim["justification"].strip()]
+    unjustified = [claim for claim in lists.claims if not claim["justification"].strip()]
     for claim in unjustified:
-        problem("claims", _("Justify the criterion “%(criterion)s” or untick it.") % {"criterion": claim.criterion})
+        criterion = localize(claim["name"])
+        problem("claims", _("Justify the criterion “%(criterion)s” or untick it.") % {"criterion": criterion})
     if len(justified) < call.minimum_criteria:
         problem(
             "claims",
@@ -73,7 +79,7 @@ def application_problems(application: Application) -> dict[str, list[str]]:
             )
             % {"count": call.minimum_criteria},
         )
-    for partner in application.partners.all():
-        if not country_is_known(partner.country):
-            problem("partners", _("Partner “%(name)s”: unknown country code.") % {"name": partner.organisation})
+    for partner in lists.partners:
+        if not country_is_known(partner["country"]):
+            problem("partners", _("Partner “%(name)s”: unknown country code.") % {"name": partner["organisation"]})
     return problems

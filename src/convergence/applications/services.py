@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from .models import (
     Submission,
 )
 from .rules import application_problems
+from .selectors import DossierLists, lists_of_dossier
 
 # What a submit reads of the call (its window, receipt prefix, and the rules' limits). The rest, its texts above
 # all, would be decoded on every submit of the deadline night for nothing; a field read later still loads.
@@ -311,45 +312,26 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def application_snapshot(application: Application) -> dict[str, Any]:
+def application_snapshot(application: Application, lists: DossierLists | None = None) -> dict[str, Any]:
     """The dossier's content as submitted: what the receipt's digest covers and what the committee reads.
 
-    Reads what `_lock_for_submission` prefetched; called on another instance it queries each relation.
+    `lists`: the dossier's lists, if the caller has read them already.
     """
-
-    def item(obj) -> dict[str, Any]:
-        return {"code": obj.code, "name": obj.name}
-
+    if lists is None:
+        lists = lists_of_dossier(application.pk)
+    format_ = application.format
     return {
         "call": application.call.slug,
         "reference": application.reference,
         "owner": application.owner.email,
         **{field: _json_value(getattr(application, field)) for field in SCALAR_FIELDS},
-        "format": {**item(application.format), "number": application.format.number} if application.format else None,
-        "themes": [item(theme) for theme in application.themes.all()],
-        "domains": [item(domain) for domain in application.domains.all()],
-        "partners": [
-            {
-                "organisation": p.organisation,
-                "organisation_type": p.organisation_type,
-                "country": p.country,
-                "role": p.role,
-            }
-            for p in application.partners.all()
-        ],
-        "datasets": [
-            {"name": d.name, "origin_country": d.origin_country, "licence": d.licence}
-            for d in application.datasets.all()
-        ],
-        "claims": [
-            {**item(claim.criterion), "number": claim.criterion.number, "justification": claim.justification}
-            for claim in application.claims.all()
-        ],
-        "attachments": [
-            {"id": a.pk, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-            for a in application.attachments.all()
-            if a.removed_at is None
-        ],
+        "format": {"code": format_.code, "name": format_.name, "number": format_.number} if format_ else None,
+        "themes": lists.themes,
+        "domains": lists.domains,
+        "partners": lists.partners,
+        "datasets": lists.datasets,
+        "claims": lists.claims,
+        "attachments": lists.attachments,
     }
 
 
@@ -375,21 +357,13 @@ def _next_receipt_number(call: Call) -> str:
 
 
 def _lock_for_submission(application_id: int, user) -> Application:
-    """The dossier if `user` owns it (404 otherwise, as access_application_for_owner), with everything its rules and
-    snapshot read, its own row locked (not the call's, not the user's): one read serves the owner check and the lock.
-    The caller checks the deadline: a repeated submit gets its receipt back even after it."""
+    """The dossier if `user` owns it (404 otherwise, as access_application_for_owner), with what its rules and
+    snapshot read of the call and format, its own row locked (not the call's, not the user's): one read serves the
+    owner check and the lock. The caller checks the deadline: a repeated submit gets its receipt back even after it."""
     dossier = (
         dossiers_owned_by(user)
         .select_related("call", "format")
         .defer(*(f"call__{f.attname}" for f in Call._meta.concrete_fields if f.attname not in CALL_FIELDS_TO_SUBMIT))
-        .prefetch_related(
-            "themes",
-            "domains",
-            "partners",
-            "datasets",
-            Prefetch("claims", queryset=CriterionClaim.objects.select_related("criterion")),
-            Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
-        )
     )
     try:
         application = dossier.select_for_update(of=("self",)).get(pk=application_id)
@@ -447,13 +421,14 @@ def application_submit(
     completion = _ensure_may_change(application, now, list)  # a submission changes no field by itself
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion()
-    problems = application_problems(application)
+    lists = lists_of_dossier(application.pk)  # after the lock: every change to a list locks the dossier's row first
+    problems = application_problems(application, lists)
     if completion is not None:
         # The other fields come from the last submitted version, which passed these rules.
         problems = {field: found for field, found in problems.items() if field in completion.fields}
     if problems:
         raise IncompleteApplication(field_errors=problems)
-    content = working_copy = application_snapshot(application)
+    content = working_copy = application_snapshot(application, lists)
     if completion is not None and latest is not None:
         content = content_completed(latest.content, working_copy, completion)
     previous_status = application.status

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from convergence.applications.models import Application, ApplicationEvent, OrganisationType, Submission
 from convergence.applications.presentation import field_labels
 from convergence.applications.rules import application_problems
+from convergence.applications.selectors import lists_of_dossiers
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call
 from convergence.core.countries import country_name
@@ -168,7 +169,6 @@ def drafts_at_risk(call: Call) -> list[DraftAtRisk]:
     drafts = (
         Application.objects.filter(call=call, status=Application.Status.DRAFT, submissions__isnull=True)
         .select_related("owner", "format")
-        .prefetch_related("themes", "domains", "partners", "claims")
         .order_by("created_at")
     )
     reminded = dict(
@@ -176,10 +176,12 @@ def drafts_at_risk(call: Call) -> list[DraftAtRisk]:
             "application_id", "at"
         )
     )
+    drafts = list(drafts)
+    lists = lists_of_dossiers([draft.pk for draft in drafts])
     at_risk = []
     for draft in drafts:
         draft.call = call  # the rules read the call; joining it would decode its definition on every row
-        problems = application_problems(draft)
+        problems = application_problems(draft, lists[draft.pk])
         if problems:
             at_risk.append(DraftAtRisk(draft, sorted(problems), reminded.get(draft.pk)))
     return at_risk
