@@ -291,6 +291,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# After this long without its e-mail, a receipt is queued again (longer than the worker's backlog on deadline night
+# and than send_receipt_email's retries).
+RECEIPT_RESEND_AFTER_SECONDS = envint("RECEIPT_RESEND_AFTER_SECONDS", 900)
 # Scoring (built-in metrics and sandboxed programs) has a queue of its own, so that compute workers on other
 # machines take it (`celery -A convergence worker -Q scoring`) and e-mails never wait behind a long run.
 SCORING_QUEUE = os.environ.get("SCORING_QUEUE", "scoring")
@@ -303,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
     "milestone-reminders": {
         "task": "convergence.execution.tasks.send_milestone_reminders",
         "schedule": envint("REMINDER_INTERVAL_SECONDS", 900),
+    },
+    # A receipt whose message never reached the broker, or whose e-mail failed every retry, is queued again.
+    "unsent-receipts": {
+        "task": "convergence.applications.tasks.send_unsent_receipts",
+        "schedule": envint("RECEIPT_SWEEP_SECONDS", 300),
     },
     "stale-submissions": {
         "task": "convergence.competitions.tasks.requeue_stale_submissions",

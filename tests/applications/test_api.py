@@ -250,3 +250,37 @@ def test_a_retry_after_the_deadline_gets_the_receipt_given_before_it(token_clien
     assert retry.status_code == 200 and retry.json()["receipt_number"] == first.json()["receipt_number"]
     assert new.status_code == 409 and new.json()["code"] == "deadline_passed"
     assert Submission.objects.filter(application_id=pk).count() == 1
+
+
+def test_a_receipt_the_broker_refused_is_still_given_then_emailed_by_the_sweep(
+    token_client, call, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The submission is committed before its receipt is queued: a broker that refuses the message must neither turn
+    the answer into an error nor lose the e-mail."""
+    from django.core import mail
+    from kombu.exceptions import OperationalError
+
+    from convergence.applications import services
+    from convergence.applications.tasks import send_receipt_email
+
+    pk, _version = _complete_dossier(token_client, call)
+    queue = send_receipt_email.delay
+
+    def refused(*args, **kwargs):
+        raise OperationalError("broker unreachable")
+
+    monkeypatch.setattr(send_receipt_email, "delay", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
+    assert response.status_code == 201
+    submission = Submission.objects.get(application_id=pk)
+    assert response.json()["receipt_number"] == submission.receipt_number
+    assert mail.outbox == [] and submission.receipt_emailed_at is None
+
+    monkeypatch.setattr(send_receipt_email, "delay", queue)
+    assert services.unsent_receipts_requeue() == 0  # its worker may still be on it: not yet
+    later = submission.submitted_at + timedelta(minutes=16)
+    with time_machine.travel(later, tick=False):
+        assert services.unsent_receipts_requeue() == 1
+        assert services.unsent_receipts_requeue() == 0  # e-mailed: never twice
+    assert len(mail.outbox) == 1 and submission.receipt_number in mail.outbox[0].subject

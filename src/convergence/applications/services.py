@@ -463,8 +463,24 @@ def application_submit(
         completion_answered(completion, submission, user, changed)
     from .tasks import send_receipt_email
 
-    transaction.on_commit(lambda: send_receipt_email.delay(submission.pk))
+    # robust: the submission is committed. If the broker refuses the message, the applicant still gets the receipt's
+    # number in the answer (not an error), and unsent_receipts_requeue e-mails the receipt later.
+    transaction.on_commit(lambda: send_receipt_email.delay(submission.pk), robust=True)
     return submission
+
+
+def unsent_receipts_requeue(*, now: datetime | None = None) -> int:
+    """Queue again the receipts still not e-mailed a while after their submission: their message never reached the
+    broker, or every retry of the e-mail failed. The task's claim sends each receipt once whatever the copies queued."""
+    from .tasks import send_receipt_email
+
+    before = (now or timezone.now()) - timedelta(seconds=settings.RECEIPT_RESEND_AFTER_SECONDS)
+    unsent = list(
+        Submission.objects.filter(receipt_emailed_at__isnull=True, submitted_at__lt=before).values_list("pk", flat=True)
+    )
+    for submission_id in unsent:
+        send_receipt_email.delay(submission_id)
+    return len(unsent)
 
 
 @transaction.atomic

@@ -56,6 +56,13 @@ def send_receipt_email(self, submission_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def send_unsent_receipts() -> int:
+    from .services import unsent_receipts_requeue
+
+    return unsent_receipts_requeue()
+
+
+@shared_task(acks_late=True)
 def send_draft_reminder(application_id: int) -> None:
     """The organiser's reminder: the deadline, and what the draft still needs, in the owner's language."""
     from .models import Application
