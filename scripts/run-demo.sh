@@ -11,6 +11,7 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
 $PY manage.py migrate --noinput
+$PY manage.py prepare_broker  # before the worker and the server: their first publishes would race to declare the queues
 $PY manage.py compilemessages -l fr >/dev/null 2>&1 || true
 $PY manage.py load_call calls/convergence-ia-2025.yaml --demo
 $PY manage.py create_demo_accounts

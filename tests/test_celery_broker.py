@@ -95,3 +95,29 @@ def test_a_hosts_scoring_program_runs_in_the_sandbox_on_a_compute_worker(transac
     assert submission.status == Submission.Status.SCORED, submission.error
     assert submission.scores == {"accuracy": 0.5, "errors": 6.0}
     assert "scored 12 rows" in submission.scoring_log
+
+
+@pytest.mark.broker
+def test_prepare_broker_declares_every_queue_before_anyone_publishes(settings):
+    """On the SQLite broker a queue's row is otherwise made by its first publish, and two processes making it at once
+    lose a message (seen on the deadline bench). Declared beforehand, the row is there."""
+    import io
+    import uuid
+
+    from django.core.management import call_command
+
+    from convergence.celery import app
+
+    settings.SCORING_QUEUE = f"scoring-{uuid.uuid4().hex[:8]}"  # a queue no earlier test or run declared
+    call_command("prepare_broker", stdout=io.StringIO())
+    names = {app.conf.task_default_queue, settings.SCORING_QUEUE}
+    with app.connection_for_read() as connection:
+        channel = connection.default_channel
+        if settings.CELERY_BROKER_URL.startswith("sqla+"):
+            declared = {queue.name for queue in channel.session.query(channel.queue_cls)}
+        elif settings.CELERY_BROKER_URL.startswith("redis://"):
+            bindings = channel.client.smembers(f"_kombu.binding.{app.conf.task_default_queue}")
+            declared = {binding.decode().split("\x06\x16")[-1] for binding in bindings}
+        else:  # RabbitMQ: a passive declaration fails for a queue that does not exist
+            declared = {name for name in names if channel.queue_declare(name, passive=True)}
+    assert names <= declared
