@@ -166,6 +166,11 @@ class Server:
 
     def __enter__(self) -> Server:
         venv_bin = Path(sys.executable).parent
+        try:
+            request(self.port, "GET", "/")
+            sys.exit(f"port {self.port} already answers (another bench still running?): use --port")
+        except OSError:
+            pass  # free, as it must be: otherwise the requests would measure that other server
         # As make run: the queues are declared before the first processes publish.
         subprocess.run([sys.executable, "manage.py", "prepare_broker"], env=self.env, cwd=ROOT, check=True)
         self.processes.append(
@@ -341,13 +346,15 @@ def main() -> None:
             warm_calls += [("GET", path, {}, None)] * 20
         # Not measured, but counted: a first request that fails is a failure too.
         warm_errors = [
-            status
+            f"{method} {path.split('/')[1]} {status}"
             for calls in (
                 warm_calls,
                 [submit_call(draft) for draft in data["warm"]],
                 [page_submit_call(draft, data["cookies"]) for draft in data["warm_pages"]],
             )
-            for status, _ in fire(args.port, 10, calls)[0]
+            for (method, path, _headers, _body), (status, _seconds) in zip(
+                calls, fire(args.port, 10, calls)[0], strict=True
+            )
             if status not in (200, 201, 302)
         ]
         for level in levels:
@@ -484,9 +491,8 @@ def main() -> None:
             f"p99_ms={page['p99_ms']:.1f} per_s={page['per_s']:.2f} errors={page['errors']}"
         )
     print(f"RESULT deadline-rush {server} receipts drain_seconds={drain_seconds:.1f} not_sent={receipts_not_sent}")
-    print(
-        f"RESULT deadline-rush {server} warm-up errors={len(warm_errors)} statuses={sorted(set(map(str, warm_errors)))}"
-    )
+    warm_statuses = ",".join(sorted(set(warm_errors))).replace(" ", "_") or "-"
+    print(f"RESULT deadline-rush {server} warm-up errors={len(warm_errors)} statuses={warm_statuses}")
     for login in logins:
         print(
             f"RESULT deadline-rush {server} login={login['hasher']} conc={levels[0]} logins_per_s={login['per_s']:.2f} "
