@@ -166,7 +166,7 @@ def drafts_at_risk(call: Call) -> list[DraftAtRisk]:
     """Drafts never submitted that could not be submitted as they stand, once the deadline is near."""
     if timezone.now() < call.closes_at - AT_RISK_BEFORE_DEADLINE or call.has_closed:
         return []
-    drafts = (
+    drafts = list(
         Application.objects.filter(call=call, status=Application.Status.DRAFT, submissions__isnull=True)
         .select_related("owner", "format")
         .order_by("created_at")
@@ -176,7 +176,6 @@ def drafts_at_risk(call: Call) -> list[DraftAtRisk]:
             "application_id", "at"
         )
     )
-    drafts = list(drafts)
     lists = lists_of_dossiers([draft.pk for draft in drafts])
     at_risk = []
     for draft in drafts:
