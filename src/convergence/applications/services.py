@@ -469,14 +469,23 @@ def application_submit(
     return submission
 
 
+# A receipt older than this is not sent any more (an old submission restored or imported gets no e-mail out of the
+# blue); its page and PDF stay available.
+RECEIPT_RESEND_WITHIN = timedelta(days=7)
+
+
 def unsent_receipts_requeue(*, now: datetime | None = None) -> int:
     """Queue again the receipts still not e-mailed a while after their submission: their message never reached the
     broker, or every retry of the e-mail failed. The task's claim sends each receipt once whatever the copies queued."""
     from .tasks import send_receipt_email
 
-    before = (now or timezone.now()) - timedelta(seconds=settings.RECEIPT_RESEND_AFTER_SECONDS)
+    now = now or timezone.now()
     unsent = list(
-        Submission.objects.filter(receipt_emailed_at__isnull=True, submitted_at__lt=before).values_list("pk", flat=True)
+        Submission.objects.filter(
+            receipt_emailed_at__isnull=True,
+            submitted_at__lt=now - timedelta(seconds=settings.RECEIPT_RESEND_AFTER_SECONDS),
+            submitted_at__gte=now - RECEIPT_RESEND_WITHIN,
+        ).values_list("pk", flat=True)
     )
     for submission_id in unsent:
         send_receipt_email.delay(submission_id)
