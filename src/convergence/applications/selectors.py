@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -105,16 +105,21 @@ class DossierLists:
     """A dossier's lists, each item as its submitted version records it: what the rules check and the snapshot
     freezes."""
 
-    themes: list[dict[str, Any]] = field(default_factory=list)
-    domains: list[dict[str, Any]] = field(default_factory=list)
-    partners: list[dict[str, Any]] = field(default_factory=list)
-    datasets: list[dict[str, Any]] = field(default_factory=list)
-    claims: list[dict[str, Any]] = field(default_factory=list)
-    attachments: list[dict[str, Any]] = field(default_factory=list)
+    themes: list[dict[str, Any]]
+    domains: list[dict[str, Any]]
+    partners: list[dict[str, Any]]
+    datasets: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
 
 
 def _translated(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value  # a JSON column reads as text from a cursor
+
+
+def _call_item(code: str, name: Any) -> dict[str, Any]:
+    """A theme or a priority domain of the call, as the snapshot records it."""
+    return {"code": code, "name": _translated(name)}
 
 
 # One plain query per list, ordered as each model's Meta orders it. Every deadline-night submit reads these six
@@ -124,13 +129,13 @@ _LIST_QUERIES: dict[str, tuple[str, Any]] = {
     "themes": (
         "SELECT x.application_id, t.code, t.name FROM applications_application_themes x"
         " JOIN calls_theme t ON t.id = x.theme_id WHERE x.application_id IN ({ids}) ORDER BY t.position, t.id",
-        lambda code, name: {"code": code, "name": _translated(name)},
+        _call_item,
     ),
     "domains": (
         "SELECT x.application_id, d.code, d.name FROM applications_application_domains x"
         " JOIN calls_prioritydomain d ON d.id = x.prioritydomain_id WHERE x.application_id IN ({ids})"
         " ORDER BY d.position, d.id",
-        lambda code, name: {"code": code, "name": _translated(name)},
+        _call_item,
     ),
     "partners": (
         "SELECT application_id, organisation, organisation_type, country, role FROM applications_partner"
