@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import override
@@ -266,3 +267,37 @@ def test_more_themes_than_the_call_allows_are_refused_by_the_api(draft, applican
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400 and "Choose at most 2 themes." in str(response.json())
+
+
+def test_the_dossier_read_to_submit_says_what_the_orm_says(complete_draft, draft, applicant, other_applicant):
+    """The submit reads the dossier, its call and its format with hand-written SQL: every value must come back as
+    the ORM gives it (dates, booleans, the call's zone), and only to the dossier's owner."""
+    from convergence.applications.selectors import CALL_FIELDS_TO_SUBMIT, dossier_locked_to_submit
+
+    complete_draft = services.application_update(
+        application=complete_draft,
+        user=applicant,
+        changes={"already_launched": True, "launched_on": datetime(2024, 11, 4).date()},
+        expected_version=complete_draft.version,
+    )
+    with transaction.atomic():
+        read = dossier_locked_to_submit(complete_draft.pk, applicant.pk)
+    expected = Application.objects.select_related("call", "format").get(pk=complete_draft.pk)
+    for field in Application._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+    assert read.already_launched is True and read.has_unsubmitted_changes is False
+    assert read.launched_on == datetime(2024, 11, 4).date()
+    assert read.updated_at.tzinfo is not None
+    for name in CALL_FIELDS_TO_SUBMIT:
+        assert getattr(read.call, name) == getattr(expected.call, name), name
+    assert read.call.get_deferred_fields() >= {"title", "faq", "definition"}  # its long texts are not read
+    assert read.call.title == expected.call.title  # and still load when asked for
+    assert (read.format.pk, read.format.name, read.format.number) == (
+        expected.format.pk,
+        expected.format.name,
+        expected.format.number,
+    )
+
+    with transaction.atomic():
+        assert dossier_locked_to_submit(draft.pk, applicant.pk).format is None  # no format chosen yet
+        assert dossier_locked_to_submit(complete_draft.pk, other_applicant.pk) is None  # not theirs

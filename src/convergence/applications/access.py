@@ -16,9 +16,14 @@ __all__ = ["user_is_organiser"]
 def dossiers_owned_by(user) -> QuerySet[Application]:
     """The dossiers `user` owns (an anonymous visitor owns none): what an owner's action may read or change.
     Someone else's dossier is not among them, so it is reported as missing, not forbidden."""
+    return Application.objects.filter(owner_id=owner_of_dossiers(user))
+
+
+def owner_of_dossiers(user) -> int:
+    """The owner id of the dossiers `user` may act on as their owner; an anonymous visitor owns none."""
     if not user.is_authenticated:
         raise PermissionDenied
-    return Application.objects.filter(owner=user)
+    return user.pk
 
 
 def access_application_for_owner(*, user, application_id: int) -> Application:

@@ -21,7 +21,7 @@ from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
 from convergence.core.uploads import pdf_problem, size_problem
 
-from .access import dossiers_owned_by
+from .access import owner_of_dossiers
 from .completion import completion_allowing, completion_answered, content_completed, version_changes
 from .errors import (
     AttachmentRejected,
@@ -44,21 +44,7 @@ from .models import (
     Submission,
 )
 from .rules import application_problems
-from .selectors import DossierLists, lists_of_dossier
-
-# What a submit reads of the call (its window, receipt prefix, and the rules' limits). The rest, its texts above
-# all, would be decoded on every submit of the deadline night for nothing; a field read later still loads.
-CALL_FIELDS_TO_SUBMIT = (
-    "id",
-    "slug",
-    "timezone",
-    "opens_at",
-    "closes_at",
-    "receipt_prefix",
-    "summary_max_length",
-    "max_themes",
-    "minimum_criteria",
-)
+from .selectors import DossierLists, dossier_locked_to_submit, lists_of_dossier
 
 
 def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
@@ -358,17 +344,11 @@ def _next_receipt_number(call: Call) -> str:
 
 def _lock_for_submission(application_id: int, user) -> Application:
     """The dossier if `user` owns it (404 otherwise, as access_application_for_owner), with what its rules and
-    snapshot read of the call and format, its own row locked (not the call's, not the user's): one read serves the
-    owner check and the lock. The caller checks the deadline: a repeated submit gets its receipt back even after it."""
-    dossier = (
-        dossiers_owned_by(user)
-        .select_related("call", "format")
-        .defer(*(f"call__{f.attname}" for f in Call._meta.concrete_fields if f.attname not in CALL_FIELDS_TO_SUBMIT))
-    )
-    try:
-        application = dossier.select_for_update(of=("self",)).get(pk=application_id)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    snapshot read of the call and format, its own row locked. The caller checks the deadline: a repeated submit gets
+    its receipt back even after it."""
+    application = dossier_locked_to_submit(application_id, owner_of_dossiers(user))
+    if application is None:
+        raise Http404
     application.owner = user  # read as the owner: no need to join the user's row again
     return application
 
