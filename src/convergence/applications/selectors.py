@@ -114,8 +114,8 @@ class DossierLists:
     attachments: list[dict[str, Any]]
 
 
-def _translated(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value  # a JSON column reads as text from a cursor
+def _translated(value: str) -> dict[str, str]:
+    return json.loads(value)  # a name's translations, read as text (the query casts the JSON column)
 
 
 def _call_item(code: str, name: str, *_: None) -> dict[str, Any]:
