@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
@@ -207,11 +207,14 @@ def lists_of_dossier(application_id: int) -> DossierLists:
     return lists_of_dossiers([application_id])[application_id]
 
 
-class _Columns:
+M = TypeVar("M", bound=Model)
+
+
+class _Columns(Generic[M]):
     """Some columns of a model's table, read by hand-written SQL and made into an instance as the ORM makes it:
     through the same converters (SQLite's dates and booleans, JSON), the fields not read deferred."""
 
-    def __init__(self, model: type[Model], alias: str, attnames: Collection[str] | None = None) -> None:
+    def __init__(self, model: type[M], alias: str, attnames: Collection[str] | None = None) -> None:
         self.model = model
         self.alias = alias
         self.fields = [f for f in model._meta.concrete_fields if attnames is None or f.attname in attnames]
@@ -224,11 +227,11 @@ class _Columns:
         found = self._sql.get(connection.vendor)
         if found is None:
             found = self._sql[connection.vendor] = ", ".join(
-                f"{self.alias}.{connection.ops.quote_name(field.column)}" for field in self.fields
+                f"{self.alias}.{connection.ops.quote_name(cast(str, field.column))}" for field in self.fields
             )
         return found
 
-    def instance(self, values: Iterable[Any]) -> Model:
+    def instance(self, values: Iterable[Any]) -> M:
         converters = self._converters.get(connection.vendor)
         if converters is None:
             columns = [field.get_col(self.alias) for field in self.fields]
