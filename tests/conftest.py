@@ -35,6 +35,36 @@ def _empty_cache():
     yield
 
 
+class Broker:
+    """Stands for the broker in tests: while `down`, every publish is refused as kombu refuses it (and counted)."""
+
+    def __init__(self, monkeypatch):
+        from celery.app.task import Task
+
+        self.down = False
+        self.refused: list[str] = []
+        publish = Task.apply_async
+
+        def apply_async(task, *args, **kwargs):
+            if self.down:
+                from kombu.exceptions import OperationalError
+
+                self.refused.append(task.name)
+                raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+            return publish(task, *args, **kwargs)
+
+        monkeypatch.setattr(Task, "apply_async", apply_async)
+
+
+@pytest.fixture(autouse=True)
+def broker(monkeypatch):
+    """The broker, up unless a test says `broker.down = True`; and no refusal remembered from another test."""
+    from convergence.core import queueing
+
+    monkeypatch.setattr(queueing, "_refused_at", None)
+    return Broker(monkeypatch)
+
+
 @pytest.fixture
 def call(db):
     return call_load(text=CALL_FILE.read_text(encoding="utf-8"), source=str(CALL_FILE), demo=True)

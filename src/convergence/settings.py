@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "convergence.core",
     "convergence.web",
     "convergence.accounts",
     "convergence.calls",
@@ -311,6 +312,11 @@ CELERY_BEAT_SCHEDULE = {
     "unsent-receipts": {
         "task": "convergence.applications.tasks.send_unsent_receipts",
         "schedule": envint("RECEIPT_SWEEP_SECONDS", 300),
+    },
+    # A task whose message the broker refused after its change was committed (core/queueing.py) is published again.
+    "pending-tasks": {
+        "task": "convergence.core.tasks.publish_pending_tasks",
+        "schedule": envint("PENDING_TASKS_SWEEP_SECONDS", 60),
     },
     "stale-submissions": {
         "task": "convergence.competitions.tasks.requeue_stale_submissions",

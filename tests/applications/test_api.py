@@ -253,23 +253,54 @@ def test_a_retry_after_the_deadline_gets_the_receipt_given_before_it(token_clien
 
 
 def test_a_receipt_the_broker_refused_is_still_given_then_emailed_by_the_sweep(
-    token_client, call, monkeypatch, django_capture_on_commit_callbacks
+    token_client, call, broker, django_capture_on_commit_callbacks
 ):
     """The submission is committed before its receipt is queued: a broker that refuses the message must neither turn
     the answer into an error nor lose the e-mail."""
     from django.core import mail
-    from kombu.exceptions import OperationalError
 
-    from convergence.applications import services
-    from convergence.applications.tasks import send_receipt_email
+    from convergence.core.models import PendingTask
+    from convergence.core.queueing import pending_tasks_publish
 
     pk, _version = _complete_dossier(token_client, call)
-    queue = send_receipt_email.delay
+    broker.down = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
+    assert response.status_code == 201
+    submission = Submission.objects.get(application_id=pk)
+    assert response.json()["receipt_number"] == submission.receipt_number
+    assert mail.outbox == [] and submission.receipt_emailed_at is None
+    kept = PendingTask.objects.get()
+    assert (kept.task, kept.args) == ("convergence.applications.tasks.send_receipt_email", [submission.pk])
+    assert "Connection refused" in kept.last_error
 
-    def refused(*args, **kwargs):
-        raise OperationalError("broker unreachable")
+    assert pending_tasks_publish() == 0  # still down: kept, one more attempt counted
+    assert PendingTask.objects.get().attempts == 2
+    broker.down = False
+    assert pending_tasks_publish() == 1
+    assert not PendingTask.objects.exists()
+    assert len(mail.outbox) == 1 and submission.receipt_number in mail.outbox[0].subject
 
-    monkeypatch.setattr(send_receipt_email, "delay", refused)
+
+def test_a_receipt_neither_queued_nor_kept_is_emailed_by_the_receipts_sweep(
+    token_client, call, broker, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The last line: the broker refused the message and the database the copy kept for the sweep (the process
+    logs both); the receipts still not e-mailed after a while are queued again from the submissions themselves."""
+    from django.core import mail
+    from django.db import DatabaseError
+
+    from convergence.applications import services
+    from convergence.core import queueing
+    from convergence.core.models import PendingTask
+
+    pk, _version = _complete_dossier(token_client, call)
+    broker.down = True
+
+    def database_gone(*args, **kwargs):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(PendingTask.objects, "create", database_gone)
     with django_capture_on_commit_callbacks(execute=True):
         response = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
     assert response.status_code == 201
@@ -277,7 +308,8 @@ def test_a_receipt_the_broker_refused_is_still_given_then_emailed_by_the_sweep(
     assert response.json()["receipt_number"] == submission.receipt_number
     assert mail.outbox == [] and submission.receipt_emailed_at is None
 
-    monkeypatch.setattr(send_receipt_email, "delay", queue)
+    broker.down = False
+    monkeypatch.setattr(queueing, "_refused_at", None)
     assert services.unsent_receipts_requeue() == 0  # its worker may still be on it: not yet
     with time_machine.travel(submission.submitted_at + timedelta(days=8), tick=False):
         assert services.unsent_receipts_requeue() == 0  # a week later: too old to e-mail out of the blue

@@ -23,11 +23,11 @@ def predictions(rows: dict[int, str] | None = None, header: str = "id,prediction
 @pytest.fixture(autouse=True)
 def scoring_right_away(monkeypatch):
     """Tests run inside one transaction that never commits: score as soon as a submission is queued."""
-    from convergence.competitions.tasks import queue_scoring
+    from convergence.competitions.tasks import score_submission
 
     def score_now(ids):
         for pk in ids:
-            queue_scoring(pk)
+            score_submission.delay(pk)
 
     monkeypatch.setattr(services.submissions, "queue_scoring_after_commit", score_now)
 

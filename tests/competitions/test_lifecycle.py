@@ -228,11 +228,14 @@ def test_pending_participants_cannot_form_teams(competition):
         services.team_create(participant=pending, name="Early")
 
 
-def test_scoring_runs_are_queued_with_the_configured_time_limit(settings):
+def test_scoring_runs_are_queued_with_the_configured_time_limit(db, settings, django_capture_on_commit_callbacks):
     from convergence.competitions import tasks
 
     settings.SCORING_TIME_LIMIT_SECONDS = 120
-    with mock.patch.object(tasks.score_submission, "apply_async") as queued:
+    with (
+        mock.patch.object(tasks.score_submission, "apply_async") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         tasks.queue_scoring(7)
     # Room for two sandboxed runs (ingestion, then scoring) of 120 s each.
     queued.assert_called_once_with((7,), time_limit=270, soft_time_limit=260)

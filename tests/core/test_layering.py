@@ -34,3 +34,23 @@ def test_no_stage_imports_a_later_stage():
             if wrong:
                 problems.append(f"{path.relative_to(SRC)} imports {sorted(wrong)}")
     assert not problems, "\n".join(problems)
+
+
+def test_tasks_are_queued_after_commit_through_core_queueing():
+    """A task published straight from an on_commit hook would turn a broker's refusal into an error page after the
+    change was committed, and lose the task: every stage queues through core.queueing.queue_after_commit."""
+    problems = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            hook = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "on_commit"
+            if not hook:
+                continue
+            published = [
+                inner.attr
+                for argument in node.args
+                for inner in ast.walk(argument)
+                if isinstance(inner, ast.Attribute) and inner.attr in {"delay", "apply_async", "send_task"}
+            ]
+            if published:
+                problems.append(f"{path.relative_to(SRC)}:{node.lineno} publishes with {published[0]}")
+    assert not problems, "\n".join(problems)

@@ -156,6 +156,39 @@ def test_others_reviews_show_only_after_submitting_ones_own(assigned):
     assert [r.assignment.member for r in visible] == [first.member]
 
 
+def test_decisions_published_while_the_broker_refuses_are_notified_once_it_takes_messages(
+    assigned, organiser, broker, django_capture_on_commit_callbacks, client
+):
+    """Committee day: the decisions are committed before their e-mails are queued. A broker that refuses the
+    messages must neither show the organiser an error page nor lose the applicants' e-mails."""
+    from convergence.core.models import PendingTask
+    from convergence.core.queueing import pending_tasks_publish
+    from convergence.review.models import Selection
+
+    call = assigned["call"]
+    best, worst = assigned["applications"][0], assigned["applications"][-1]
+    for index, application in enumerate([best, worst]):
+        for assignment in Assignment.objects.filter(application=application):
+            services.review_save(
+                assignment=assignment, user=assignment.member.user, data=complete_review(call, 4 - index), submit=True
+            )
+    services.decision_record(application=best, user=organiser, outcome="labelled", rationale="Excellent.")
+    services.decision_record(application=worst, user=organiser, outcome="not_selected")
+    client.force_login(organiser)
+    broker.down = True
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(f"/selection/{call.slug}/publish/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert page.status_code == 200 and "Decisions published" in page.content.decode()
+    assert Selection.objects.get(call=call).decisions_published_at is not None
+    assert mail.outbox == [] and broker.refused == ["convergence.review.tasks.notify_decisions"]
+    assert PendingTask.objects.count() == 1
+
+    broker.down = False
+    assert pending_tasks_publish() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([best.owner.email, worst.owner.email])
+    assert pending_tasks_publish() == 0 and len(mail.outbox) == 2  # sent once
+
+
 def test_locked_reviews_cannot_change(assigned, organiser):
     call = assigned["call"]
     assignment = Assignment.objects.filter(application__call=call).first()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from convergence.accounts.access import require_organiser
 from convergence.calls.i18n import localize
+from convergence.core.queueing import queue_after_commit
 
 from .errors import DeadlinePassed, InvalidApplicationData, InvalidTransition
 from .fields import COMPLETABLE_FIELDS
@@ -103,7 +104,7 @@ def completion_request_open(
     )
     from .tasks import send_completion_request_email
 
-    transaction.on_commit(lambda: send_completion_request_email.delay(request.pk))
+    queue_after_commit(send_completion_request_email, request.pk)
     return request
 
 

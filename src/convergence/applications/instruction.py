@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from convergence.accounts.access import require_organiser, user_is_organiser
 from convergence.core.errors import DomainError, ErrorCode
+from convergence.core.queueing import queue_after_commit
 from convergence.core.uploads import pdf_problem, size_problem
 
 from .errors import AttachmentRejected, InvalidApplicationData
@@ -76,7 +77,7 @@ def message_send(*, application: Application, user, body: str, upload: UploadedF
     )
     from .tasks import send_message_notification
 
-    transaction.on_commit(lambda: send_message_notification.delay(message.pk))
+    queue_after_commit(send_message_notification, message.pk)
     return message
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 
 from convergence.calls.models import Call
+from convergence.core.queueing import queue_after_commit
 
 from .models import Application, ApplicationEvent
 
@@ -28,6 +27,6 @@ def draft_reminders_send(*, call: Call, user, applications: list[Application]) -
         if application.pk in already:
             continue
         ApplicationEvent.record(ApplicationEvent.Kind.REMINDED, user, application=application)
-        transaction.on_commit(partial(send_draft_reminder.delay, application.pk))
+        queue_after_commit(send_draft_reminder, application.pk)
         sent += 1
     return sent

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
+from convergence.core.queueing import queue_after_commit
 from convergence.core.uploads import pdf_problem, size_problem
 
 from .access import owner_of_dossiers
@@ -443,9 +444,9 @@ def application_submit(
         completion_answered(completion, submission, user, changed)
     from .tasks import send_receipt_email
 
-    # robust: the submission is committed. If the broker refuses the message, the applicant still gets the receipt's
-    # number in the answer (not an error), and unsent_receipts_requeue e-mails the receipt later.
-    transaction.on_commit(lambda: send_receipt_email.delay(submission.pk), robust=True)
+    # If the broker refuses the message, the applicant still gets the receipt's number in the answer (not an error):
+    # the message is kept for the sweep, and unsent_receipts_requeue covers an e-mail that failed every retry.
+    queue_after_commit(send_receipt_email, submission.pk)
     return submission
 
 

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext_lazy, override
 
+from convergence.core.queueing import queue_after_commit
+
 from .models import Participant
 from .runner import ScoringInterrupted, solution_check, submission_score
 from .services import stale_submissions_requeue
@@ -26,9 +28,10 @@ def score_submission(self, submission_id: int) -> str:
         raise self.retry(exc=error, countdown=5, time_limit=hard, soft_time_limit=soft) from error
 
 
-def queue_scoring(submission_id: int):
+def queue_scoring(submission_id: int) -> None:
+    """Queue a scoring run once the current transaction commits (kept for the sweep if the broker refuses it)."""
     hard, soft = scoring_time_limits()
-    return score_submission.apply_async((submission_id,), time_limit=hard, soft_time_limit=soft)
+    queue_after_commit(score_submission, submission_id, time_limit=hard, soft_time_limit=soft)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -36,9 +39,10 @@ def check_solution(solution_id: int) -> str:
     return solution_check(solution_id)
 
 
-def queue_solution_check(solution_id: int):
+def queue_solution_check(solution_id: int) -> None:
+    """Queue a solution's check once the current transaction commits (kept for the sweep if the broker refuses it)."""
     hard, soft = scoring_time_limits()
-    return check_solution.apply_async((solution_id,), time_limit=hard, soft_time_limit=soft)
+    queue_after_commit(check_solution, solution_id, time_limit=hard, soft_time_limit=soft)
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,7 @@
-"""The shapes every stage shares: an audit event (who did what, when) and a file a person uploaded.
+"""The shapes every stage shares: an audit event (who did what, when) and a file a person uploaded; and the one
+table core owns, the background tasks the broker refused.
 
-Abstract only: each stage keeps its own table (its events point at its own objects), core owns no table."""
+The shapes are abstract: each stage keeps its own table (its events point at its own objects)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,25 @@ class StoredUpload(models.Model):
         self.file.save(stored_name, upload, save=False)
         self.save()
         return self
+
+
+class PendingTask(models.Model):
+    """A background task whose message the broker refused after the change that queued it was committed.
+
+    Kept here rather than lost (and rather than turning the committed change into an error page); the worker's
+    sweep publishes it again (core/queueing.py)."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    options = models.JSONField(_("options"), default=dict)
+    created_at = models.DateTimeField(_("refused at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

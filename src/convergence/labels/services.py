@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from convergence.applications.models import Application
 from convergence.calls.models import Call, CallEvent
 from convergence.core.errors import DomainError, ErrorCode
+from convergence.core.queueing import queue_after_commit
 from convergence.core.uploads import pdf_problem, size_problem
 from convergence.review.models import Decision
 from convergence.review.selectors import latest_content, published_decision
@@ -218,4 +219,4 @@ def kit_download_record(*, kit_file: KitFile, user, label: Label | None) -> KitD
 def _queue_kit_notifications(call: Call) -> None:
     from .tasks import notify_kit_available
 
-    transaction.on_commit(lambda: notify_kit_available.delay(call.pk))
+    queue_after_commit(notify_kit_available, call.pk)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 
 from convergence.calls.models import Call
+from convergence.core.queueing import queue_after_commit
 
 from .models import CommitteeMember, SelectionEvent
 from .selectors import review_progress
@@ -34,6 +33,6 @@ def review_reminders_send(*, call: Call, user) -> int:
             member=progress.member,
             details={"to_do": progress.assigned - progress.submitted},
         )
-        transaction.on_commit(partial(send_review_reminder.delay, progress.member.pk))
+        queue_after_commit(send_review_reminder, progress.member.pk)
         sent += 1
     return sent

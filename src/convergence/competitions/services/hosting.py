@@ -6,7 +6,6 @@ import hashlib
 import io
 import zipfile
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -327,7 +326,7 @@ def queue_checks_after_commit(solution_ids: list[int]) -> None:
     from ..tasks import queue_solution_check
 
     for pk in solution_ids:
-        transaction.on_commit(partial(queue_solution_check, pk))
+        queue_solution_check(pk)
 
 
 def _refuse_if_larger(name: str | None, size: int, limit: int, *, field: str = "") -> None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convergence.accounts.models import User
+from convergence.core.queueing import queue_after_commit
 
 from ..access import is_host
 from ..errors import CompetitionError, NotAllowed
@@ -17,7 +18,7 @@ from .submissions import leaderboard_changed
 def _notify(participant: Participant, kind: str) -> None:
     from ..tasks import notify_participation  # the tasks module imports this one
 
-    transaction.on_commit(lambda: notify_participation.delay(participant.pk, kind))
+    queue_after_commit(notify_participation, participant.pk, kind)
 
 
 @transaction.atomic

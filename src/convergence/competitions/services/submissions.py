@@ -6,7 +6,6 @@ from __future__ import annotations
 import zipfile
 import zoneinfo
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -118,7 +117,7 @@ def queue_scoring_after_commit(submission_ids: list[int]) -> None:
     from ..tasks import queue_scoring
 
     for pk in submission_ids:
-        transaction.on_commit(partial(queue_scoring, pk))
+        queue_scoring(pk)
 
 
 def stale_submissions_requeue(*, now: datetime | None = None) -> int:

@@ -11,6 +11,7 @@ from convergence.accounts.models import User
 from convergence.applications.models import Application
 from convergence.calls.models import Call
 from convergence.core.errors import ErrorCode
+from convergence.core.queueing import queue_after_commit
 
 from ..conflicts import member_is_conflicted
 from ..errors import SelectionError
@@ -47,7 +48,7 @@ def committee_member_invite(
         )
         from ..tasks import send_committee_invitation
 
-        transaction.on_commit(lambda: send_committee_invitation.delay(member.pk, created))
+        queue_after_commit(send_committee_invitation, member.pk, created)
     return member, added
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from convergence.applications.models import Application
 from convergence.calls.models import Call
 from convergence.core.errors import ErrorCode
+from convergence.core.queueing import queue_after_commit
 
 from ..errors import DecisionsPublished, NotEligible, SelectionError
 from ..models import Decision, Selection, SelectionEvent
@@ -57,5 +56,5 @@ def decisions_publish(*, call: Call, user) -> int:
     from ..tasks import notify_decisions
 
     for start in range(0, len(decisions), NOTIFICATION_BATCH):
-        transaction.on_commit(partial(notify_decisions.delay, decisions[start : start + NOTIFICATION_BATCH]))
+        queue_after_commit(notify_decisions, decisions[start : start + NOTIFICATION_BATCH])
     return len(decisions)

@@ -13,6 +13,7 @@ from convergence.accounts.access import require_organiser
 from convergence.accounts.models import User
 from convergence.applications.errors import InvalidApplicationData
 from convergence.applications.models import Application
+from convergence.core.queueing import queue_after_commit
 
 from ..errors import SelectionError
 from ..models import ExpertInvitation, Review, SelectionEvent
@@ -64,7 +65,7 @@ def expert_invite(
     _record(SelectionEvent.Kind.EXPERT_INVITED, invited_by, invitation)
     from ..tasks import send_expert_invitation
 
-    transaction.on_commit(lambda: send_expert_invitation.delay(invitation.pk, created))
+    queue_after_commit(send_expert_invitation, invitation.pk, created)
     return invitation, created
 
 
