@@ -46,6 +46,35 @@ def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, 
     ]
 
 
+@pytest.mark.broker
+def test_a_receipt_the_broker_refused_reaches_the_worker_once_the_sweep_publishes_it(
+    transactional_db, real_broker, broker
+):
+    """The message kept in the database while the broker refused it goes through the real broker once it is back."""
+    from convergence.calls.services import call_load
+    from convergence.core.models import PendingTask
+    from convergence.core.queueing import pending_tasks_publish
+    from tests.conftest import CALL_FILE
+
+    call = call_load(text=CALL_FILE.read_text(encoding="utf-8"), demo=True)
+    applicant = make_user("broker-down@example.org")
+    application = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
+    broker.down = True
+    submission = services.application_submit(application_id=application.pk, user=applicant)  # commits
+    assert PendingTask.objects.count() == 1 and submission.receipt_number
+    broker.down = False
+    with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        assert pending_tasks_publish() == 1
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            submission.refresh_from_db()
+            if submission.receipt_emailed_at and mail.outbox:
+                break
+            time.sleep(0.2)
+    assert submission.receipt_emailed_at is not None and not PendingTask.objects.exists()
+    assert [message.to for message in mail.outbox] == [["broker-down@example.org"]]
+
+
 def _scored(submission, seconds: float = 90):
     """The submission once the worker has scored it (or failed it), waiting at most `seconds`."""
     from convergence.competitions.models import Submission

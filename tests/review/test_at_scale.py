@@ -117,7 +117,9 @@ def test_publication_sends_the_decisions_in_batches_each_told_once(assigned, org
             services.decision_record(application=application, user=organiser, outcome="not_selected")
     batches = []
     monkeypatch.setattr(decisions_module, "NOTIFICATION_BATCH", 2)
-    monkeypatch.setattr(notify_decisions, "delay", lambda ids: batches.append(ids) or notify_decisions(ids))
+    monkeypatch.setattr(
+        notify_decisions, "apply_async", lambda args, **options: batches.append(args[0]) or notify_decisions(*args)
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
         told = services.decisions_publish(call=call, user=organiser)
     assert [len(batch) for batch in batches] == [2] * (told // 2) + ([told % 2] if told % 2 else [])
