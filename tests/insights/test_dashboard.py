@@ -154,3 +154,18 @@ def test_anonymous_visitor_is_sent_to_log_in_and_an_unknown_call_is_not_found(ca
     client.force_login(organiser)
     assert client.get("/backoffice/calls/no-such-call/insights/").status_code == 404
     assert client.get("/api/v1/calls/no-such-call/insights/").status_code == 404
+
+
+def test_the_dashboard_tells_organisers_when_tasks_wait_for_the_broker(call, organiser, client):
+    from convergence.core.models import PendingTask
+
+    client.force_login(organiser)
+    url = f"/backoffice/calls/{call.slug}/insights/"
+    assert 'data-notice="tasks-waiting"' not in client.get(url).content.decode()
+    for pk in (1, 2):
+        PendingTask.objects.create(task="convergence.applications.tasks.send_receipt_email", args=[pk])
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "2 tâches (courriels, évaluations) attendent le courtier de messages. Rien n’est perdu" in french
+    PendingTask.objects.filter(args=[2]).delete()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 task (an e-mail or a scoring run) has been waiting for the message broker. Nothing is lost" in english

@@ -19,6 +19,7 @@ from convergence.applications.access import access_application_for_owner
 from convergence.applications.models import Application
 from convergence.applications.reminders import draft_reminders_send
 from convergence.calls.access import access_call_for_organiser
+from convergence.core.selectors import tasks_waiting
 from convergence.review.exports import table_response
 from convergence.review.reminders import review_reminders_send
 
@@ -62,6 +63,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "unreminded": sum(1 for draft in at_risk if draft.reminded_at is None),
         "late_members": sum(1 for row in tables["committee"].rows if row[3]),
         "previous": selectors.previous_edition(call),
+        "waiting": tasks_waiting(),
         "totals": {
             "submitted": call.applications.filter(status=Application.Status.SUBMITTED).count(),
             "drafts": call.applications.filter(status=Application.Status.DRAFT).count(),
