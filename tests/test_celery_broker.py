@@ -22,6 +22,15 @@ def real_broker():
         celery_app.conf.task_always_eager = True
 
 
+def _wait_for_the_receipt(submission, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        submission.refresh_from_db()
+        if submission.receipt_emailed_at and mail.outbox:
+            return
+        time.sleep(0.2)
+
+
 @pytest.mark.broker
 def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, real_broker):
     from convergence.calls.services import call_load
@@ -34,12 +43,7 @@ def test_receipt_email_is_sent_by_a_worker_through_the_broker(transactional_db, 
     application = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         submission = services.application_submit(application_id=application.pk, user=applicant)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            submission.refresh_from_db()
-            if submission.receipt_emailed_at and mail.outbox:
-                break
-            time.sleep(0.2)
+        _wait_for_the_receipt(submission)
     assert submission.receipt_emailed_at is not None
     assert [message.subject for message in mail.outbox] == [
         f"Récépissé {submission.receipt_number} : votre dossier a été déposé"
@@ -65,12 +69,7 @@ def test_a_receipt_the_broker_refused_reaches_the_worker_once_the_sweep_publishe
     broker.down = False
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         assert pending_tasks_publish() == 1
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            submission.refresh_from_db()
-            if submission.receipt_emailed_at and mail.outbox:
-                break
-            time.sleep(0.2)
+        _wait_for_the_receipt(submission)
     assert submission.receipt_emailed_at is not None and not PendingTask.objects.exists()
     assert [message.to for message in mail.outbox] == [["broker-down@example.org"]]
 

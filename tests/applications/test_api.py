@@ -252,6 +252,21 @@ def test_a_retry_after_the_deadline_gets_the_receipt_given_before_it(token_clien
     assert Submission.objects.filter(application_id=pk).count() == 1
 
 
+def _submitted_while_the_broker_refuses(token_client, call, broker, django_capture_on_commit_callbacks):
+    """A complete dossier submitted through the API while the broker refuses messages: answered with its receipt."""
+    from django.core import mail
+
+    pk, _version = _complete_dossier(token_client, call)
+    broker.down = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
+    assert response.status_code == 201
+    submission = Submission.objects.get(application_id=pk)
+    assert response.json()["receipt_number"] == submission.receipt_number
+    assert mail.outbox == [] and submission.receipt_emailed_at is None
+    return submission
+
+
 def test_a_receipt_the_broker_refused_is_still_given_then_emailed_by_the_sweep(
     token_client, call, broker, django_capture_on_commit_callbacks
 ):
@@ -262,14 +277,7 @@ def test_a_receipt_the_broker_refused_is_still_given_then_emailed_by_the_sweep(
     from convergence.core.models import PendingTask
     from convergence.core.queueing import pending_tasks_publish
 
-    pk, _version = _complete_dossier(token_client, call)
-    broker.down = True
-    with django_capture_on_commit_callbacks(execute=True):
-        response = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
-    assert response.status_code == 201
-    submission = Submission.objects.get(application_id=pk)
-    assert response.json()["receipt_number"] == submission.receipt_number
-    assert mail.outbox == [] and submission.receipt_emailed_at is None
+    submission = _submitted_while_the_broker_refuses(token_client, call, broker, django_capture_on_commit_callbacks)
     kept = PendingTask.objects.get()
     assert (kept.task, kept.args) == ("convergence.applications.tasks.send_receipt_email", [submission.pk])
     assert "Connection refused" in kept.last_error
@@ -294,19 +302,12 @@ def test_a_receipt_neither_queued_nor_kept_is_emailed_by_the_receipts_sweep(
     from convergence.core import queueing
     from convergence.core.models import PendingTask
 
-    pk, _version = _complete_dossier(token_client, call)
-    broker.down = True
-
     def database_gone(*args, **kwargs):
         raise DatabaseError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(PendingTask.objects, "create", database_gone)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = token_client.post(f"{URL}{pk}/submit/", {}, format="json")
-    assert response.status_code == 201
-    submission = Submission.objects.get(application_id=pk)
-    assert response.json()["receipt_number"] == submission.receipt_number
-    assert mail.outbox == [] and submission.receipt_emailed_at is None
+    submission = _submitted_while_the_broker_refuses(token_client, call, broker, django_capture_on_commit_callbacks)
+    assert not PendingTask.objects.exists()
 
     broker.down = False
     monkeypatch.setattr(queueing, "_refused_at", None)
