@@ -26,7 +26,8 @@ $PY manage.py collectstatic --noinput >/dev/null
 
 # -B runs the periodic tasks (milestone reminders) inside the worker: enough for one embedded process.
 # nice: on one machine, background work (receipts, scoring) yields the CPU to people's requests.
-nice -n 10 .venv/bin/celery -A convergence worker -Q celery,scoring -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo &
+# The schedule file lives with the data (CONVERGENCE_VAR_DIR): beat dies at start when its folder is missing.
+nice -n 10 .venv/bin/celery -A convergence worker -Q celery,scoring -B --schedule "${CONVERGENCE_VAR_DIR:-var}/celerybeat-schedule" --loglevel=INFO --concurrency=1 --pool=solo &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 
