@@ -15,7 +15,9 @@ and under load. It reads /proc to tell how many CPU milliseconds each kind of pr
 database, broker, this client) spent per request. Prints tables and:
 
 RESULT deadline-rush <server> conc=<c> submit_per_s=… p50_ms=… p99_ms=… errors=… lost=… duplicated=…
-       get_per_s=… ratio=… submit_web_cpu_ms=… get_web_cpu_ms=…   (ratio = submits/s ÷ GETs/s)
+       get_per_s=… ratio=… submit_web_cpu_ms=… get_web_cpu_ms=… submit_cpu_ms=… get_cpu_ms=… cpu_ratio=…
+       (ratio = submits/s ÷ GETs/s; cpu_ratio = a GET's CPU ÷ a submit's in the processes that answer them:
+       the server, the database and the broker; the same comparison without the shared machine's noise)
 RESULT deadline-rush <server> page-submit conc=<c> submit_per_s=… p50_ms=… p99_ms=… errors=… lost=… …
 RESULT deadline-rush <server> receipts drain_seconds=… not_sent=…   (the worker emails every receipt after the rush)
 RESULT deadline-rush <server> warm-up errors=… statuses=…   (the first requests, not measured, each answered)
@@ -235,6 +237,12 @@ def cpu_seconds() -> dict[str, float]:
             # utime, stime, then the reaped children's (a database backend that ended, a forked scorer)
             used[kind] += sum(int(value) for value in fields[11:15]) / ticks
     return used
+
+
+def serving_cpu_ms(used: dict[str, float]) -> float:
+    """CPU a request cost the processes that answer it. Not the client (it stands for the browsers), nor the
+    worker: it sends receipts whenever the cores are free, those of one level while the next one runs."""
+    return used["web"] + used["database"] + used["broker"]
 
 
 def request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
@@ -476,7 +484,9 @@ def main() -> None:
             f"p50_ms={row['p50_ms']:.1f} p99_ms={row['p99_ms']:.1f} errors={row['errors']} lost={row['lost']} "
             f"duplicated={row['duplicated']} left_rows={row['left_rows']} get_per_s={row['get_per_s']:.2f} "
             f"get_errors={row['get_errors']} ratio={row['ratio']:.3f} "
-            f"submit_web_cpu_ms={row['cpu_ms']['web']:.2f} get_web_cpu_ms={row['get_cpu_ms']['web']:.2f}"
+            f"submit_web_cpu_ms={row['cpu_ms']['web']:.2f} get_web_cpu_ms={row['get_cpu_ms']['web']:.2f} "
+            f"submit_cpu_ms={serving_cpu_ms(row['cpu_ms']):.2f} get_cpu_ms={serving_cpu_ms(row['get_cpu_ms']):.2f} "
+            f"cpu_ratio={serving_cpu_ms(row['get_cpu_ms']) / serving_cpu_ms(row['cpu_ms']):.3f}"
         )
     for row in results:
         page = row["page"]

@@ -2,15 +2,19 @@
 
 Builds a throw-away SQLite database (or uses DATABASE_URL's server, in a database `<name>_profile`), then
 sends each request R times through the WSGI handler (middleware included, no network) and prints, per
-request: median milliseconds, SQL queries, and with --profile the pyinstrument call tree of one run.
+request: median milliseconds, SQL queries, CPU milliseconds spent in this process (Django, the ORM, the
+driver, the broker's client) and, on PostgreSQL, in the database's own process for this connection (read
+from /proc, so the database must run on this machine), and with --profile the pyinstrument call tree of
+one run. CPU time varies much less than wall time on a shared machine: compare requests by it.
 
-RESULT profile-requests <request> ms=… queries=…
+RESULT profile-requests <request> ms=… queries=… cpu_ms=… db_cpu_ms=…
 Usage: python bench/profile_requests.py [--repeat R] [--profile] [--catalogue N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -34,6 +38,21 @@ from rush_data import make_drafts, prepare  # noqa: E402
 
 from convergence.applications.models import Application  # noqa: E402
 from convergence.calls.models import Call  # noqa: E402
+
+
+def _database_cpu_seconds() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used so far, or None (SQLite, or a remote server)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, fields 14 and 15 of stat(5), counted after the command's closing parenthesis.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -82,20 +101,34 @@ def main() -> None:
         "open-data-json": lambda: client.get("/open-data/challenges.json"),
         "page-programme": lambda: client.get("/programme/"),
     }
-    print(f"{'request':<18} {'median ms':>10} {'queries':>8}   ({args.repeat} runs, {connection.vendor})")
+    print(
+        f"{'request':<18} {'median ms':>10} {'queries':>8} {'CPU ms':>8} {'db CPU ms':>10}"
+        f"   ({args.repeat} runs, {connection.vendor})"
+    )
     for name, send in requests.items():
         assert send().status_code in (200, 201, 302), name  # warm: code loaded, caches filled
         durations = []
+        database_before, cpu_before = _database_cpu_seconds(), time.process_time()
         for _ in range(args.repeat - 1):
             start = time.perf_counter()
             response = send()
             durations.append(time.perf_counter() - start)
             assert response.status_code in (200, 201, 302), (name, response.status_code)
+        cpu_ms = 1000 * (time.process_time() - cpu_before) / (args.repeat - 1)
+        database_after = _database_cpu_seconds()
+        database_ms = (
+            1000 * (database_after - database_before) / (args.repeat - 1)
+            if database_before is not None and database_after is not None
+            else float("nan")
+        )
         with CaptureQueriesContext(connection) as queries:
             send()
         median = 1000 * statistics.median(durations)
-        print(f"{name:<18} {median:>10.2f} {len(queries):>8}")
-        print(f"RESULT profile-requests {name} ms={median:.3f} queries={len(queries)}")
+        print(f"{name:<18} {median:>10.2f} {len(queries):>8} {cpu_ms:>8.2f} {database_ms:>10.2f}")
+        print(
+            f"RESULT profile-requests {name} ms={median:.3f} queries={len(queries)}"
+            f" cpu_ms={cpu_ms:.3f} db_cpu_ms={database_ms:.3f}"
+        )
         if args.profile:
             from pyinstrument import Profiler
 
