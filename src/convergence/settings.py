@@ -269,7 +269,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The cache is shared by the server's processes: files under var/ by default, Redis with CACHE_URL=redis://…
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    # Pages go on without Redis when it cannot be reached (reads miss, writes are dropped); a Redis that does not
+    # answer within a second counts as unreachable rather than holding requests.
+    "default": {
+        "BACKEND": "convergence.core.cache.FailSafeRedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if CACHE_URL.startswith(("redis://", "rediss://"))
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -26,13 +26,21 @@ def _generation_key(scope: str) -> str:
     return f"public-generation:{scope}"
 
 
+# While the shared cache keeps nothing (Redis unreachable: convergence.core.cache), each process keeps what it
+# built for this long: pages stay up and cheap, and a change shows within this delay.
+CACHE_UNREACHABLE_REBUILD_SECONDS = 10
+
+
 def _generation(scope: str) -> int:
     key = _generation_key(scope)
     generation = cache.get(key)
     if generation is None:
         # A fresh stamp, never one used before: entries cached under an evicted stamp stay unreachable.
         cache.add(key, time.time_ns(), None)
-        generation = cache.get(key) or time.time_ns()
+        generation = cache.get(key)
+    if generation is None:
+        # A negative stamp, which the shared cache never holds, that changes every few seconds.
+        return -int(time.time() // CACHE_UNREACHABLE_REBUILD_SECONDS)
     return generation
 
 
@@ -44,7 +52,8 @@ def public_content_changed(scope: str) -> None:
     """Forget what was cached for `scope`: now, and again once the change is committed, since a reader
     between the two may have cached the state from before the change under the first new stamp."""
     _renew(scope)
-    transaction.on_commit(lambda: _renew(scope))
+    # robust: the change is committed; a cache that fails now must not turn it into an error page.
+    transaction.on_commit(lambda: _renew(scope), robust=True)
 
 
 # Each process also keeps the values it read last, under the same keys (stamp included): a read then costs one
