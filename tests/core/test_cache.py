@@ -2,6 +2,7 @@
 
 import logging
 import socket
+import time
 
 import pytest
 from django.core.cache import cache
@@ -26,8 +27,10 @@ def _redis(location: str) -> dict:
 def fresh_breaker(monkeypatch):
     monkeypatch.setattr(failsafe, "_unreachable_since", None)
     public_cache._memory.clear()
+    public_cache._renew_pending.clear()
     yield
     public_cache._memory.clear()
+    public_cache._renew_pending.clear()
 
 
 @pytest.fixture
@@ -108,3 +111,21 @@ def test_with_redis_up_it_is_django_s_redis_cache(settings, fresh_breaker, caplo
     cache.delete("answer")
     assert cache.get("answer") is None
     assert not caplog.records
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="needs Redis on 127.0.0.1:6379")
+def test_a_change_made_while_redis_was_cut_off_shows_once_it_is_back(settings, fresh_breaker, monkeypatch, db):
+    settings.CACHES = _redis("redis://127.0.0.1:6379/13")
+    cache.clear()
+    state = {"title": "before"}
+    assert public_cache.cached_public("calls", "title", lambda: state["title"]) == "before"
+    # Cut off: Redis keeps its entries, but this process cannot reach it.
+    monkeypatch.setattr(failsafe, "_unreachable_since", time.monotonic())
+    state["title"] = "after"
+    public_cache.public_content_changed("calls")
+    assert public_cache.cached_public("calls", "title", lambda: state["title"]) == "after"
+    # Back: the entry cached before the outage must not come back.
+    monkeypatch.setattr(failsafe, "_unreachable_since", None)
+    assert public_cache.cached_public("calls", "title", lambda: state["title"]) == "after"
+    assert not public_cache._renew_pending
+    cache.clear()

@@ -29,6 +29,9 @@ def _generation_key(scope: str) -> str:
 # While the shared cache keeps nothing (Redis unreachable: convergence.core.cache), each process keeps what it
 # built for this long: pages stay up and cheap, and a change shows within this delay.
 CACHE_UNREACHABLE_REBUILD_SECONDS = 10
+# Scopes changed while the cache could not take their new stamp: renewed once it can, so that entries cached
+# before the outage (a Redis cut off, not emptied) do not hide the change.
+_renew_pending: set[str] = set()
 
 
 def _generation(scope: str) -> int:
@@ -41,11 +44,20 @@ def _generation(scope: str) -> int:
     if generation is None:
         # A negative stamp, which the shared cache never holds, that changes every few seconds.
         return -int(time.time() // CACHE_UNREACHABLE_REBUILD_SECONDS)
+    if _renew_pending:  # the cache is back: renew what changed while it was away, then read this scope's stamp
+        for pending in list(_renew_pending):
+            _renew(pending)
+        generation = cache.get(key) or generation
     return generation
 
 
 def _renew(scope: str) -> None:
-    cache.set(_generation_key(scope), time.time_ns(), None)
+    key = _generation_key(scope)
+    cache.set(key, time.time_ns(), None)
+    if cache.get(key) is None:
+        _renew_pending.add(scope)
+    else:
+        _renew_pending.discard(scope)
 
 
 def public_content_changed(scope: str) -> None:
