@@ -117,19 +117,15 @@ def assignment_run(*, call: Call, user) -> dict[str, Any]:
     solution = (solve_fair_assignment if selection.fairness_first else solve_assignment)(problem)
     removed = Assignment.objects.filter(application__call=call, review__isnull=True).delete()[0]
     Assignment.objects.bulk_create(
-        [
-            Assignment(
-                application=table.applications[d],
-                member=table.members[m],
-                source=Assignment.Source.SOLVER,
-                affinity=float(table.scores[d, m]),
-                created_by=user,
-            )
-            for d, m in solution.pairs
-            if (d, m) not in fixed
-        ],
-        # A statement whose parameters travel apart (prepared statements on PostgreSQL) takes 65,535 at most.
-        batch_size=1000,
+        Assignment(
+            application=table.applications[d],
+            member=table.members[m],
+            source=Assignment.Source.SOLVER,
+            affinity=float(table.scores[d, m]),
+            created_by=user,
+        )
+        for d, m in solution.pairs
+        if (d, m) not in fixed
     )
     summary = {
         "dossiers": len(table.applications),
