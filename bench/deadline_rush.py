@@ -44,6 +44,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from proc_stat import process_cpu_seconds  # bench/, this script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 CALL_FILE = ROOT / "calls" / "convergence-ia-2025.yaml"
 PUBLIC_PAGES = ["/", "/catalogue/", "/open-data/challenges.json", "/programme/"]
@@ -221,21 +223,18 @@ CPU_KINDS = {"gunicorn": "web", "celery": "worker", "postgres": "database", "red
 def cpu_seconds() -> dict[str, float]:
     """CPU seconds used so far by each kind of process on this machine (the client is this process), from /proc:
     where the 2 cores go during a level."""
-    ticks = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys([*CPU_KINDS.values(), "client"], 0.0)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            kind = "client" if int(entry.name) == os.getpid() else None
+            kind = kind or next((name for marker, name in CPU_KINDS.items() if marker in command), None)
+            if kind:
+                used[kind] += process_cpu_seconds(entry.name, reaped_children=True)
         except OSError:
             continue  # the process ended while we read
-        kind = "client" if int(entry.name) == os.getpid() else None
-        kind = kind or next((name for marker, name in CPU_KINDS.items() if marker in command), None)
-        if kind:
-            # utime, stime, then the reaped children's (a database backend that ended, a forked scorer)
-            used[kind] += sum(int(value) for value in fields[11:15]) / ticks
     return used
 
 

@@ -14,7 +14,6 @@ Usage: python bench/profile_requests.py [--repeat R] [--profile] [--catalogue N]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+from proc_stat import process_cpu_seconds  # noqa: E402
 from throwaway import use_throwaway_platform  # noqa: E402
 
 use_throwaway_platform("profile", eager_tasks=False)
@@ -48,11 +48,9 @@ def _database_cpu_seconds() -> float | None:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return process_cpu_seconds(pid)
     except OSError:
         return None
-    # utime and stime, fields 14 and 15 of stat(5), counted after the command's closing parenthesis.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
