@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
+from convergence.calls.receipt_numbers import next_receipt_number
 from convergence.core.queueing import queue_after_commit
 from convergence.core.uploads import pdf_problem, size_problem
 
@@ -327,22 +328,6 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _next_receipt_number(call: Call) -> str:
-    """Take the call's next receipt number.
-
-    The UPDATE holds the call's row lock until commit, so two submissions never share a number; every
-    submission of the call queues on that lock, so the caller takes the number last, just before commit.
-    """
-    table = Call._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET receipt_counter = receipt_counter + 1 WHERE id = %s RETURNING receipt_counter",  # noqa: S608 (the model's own table name)
-            [call.pk],
-        )
-        (counter,) = cursor.fetchone()
-    return f"{call.receipt_prefix}-{counter:06d}"
-
-
 def _lock_for_submission(application_id: int, user) -> Application:
     """The dossier if `user` owns it (404 otherwise, as access_application_for_owner), with what its rules and
     snapshot read of the call and format, its own row locked. The caller checks the deadline: a repeated submit gets
@@ -424,7 +409,7 @@ def application_submit(
     submission = Submission.objects.create(
         application=application,
         number=(latest.number if latest else 0) + 1,
-        receipt_number=_next_receipt_number(application.call),
+        receipt_number=next_receipt_number(application.call),
         submitted_at=now,
         submitted_by=user,
         content=content,

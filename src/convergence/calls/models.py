@@ -26,6 +26,7 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("applications open"))
     closes_at = models.DateTimeField(_("applications close (last second accepted)"))
     receipt_prefix = models.CharField(_("receipt prefix"), max_length=32)
+    # The receipts numbered so far on SQLite; on PostgreSQL, where the call's sequence starts (receipt_numbers.py).
     receipt_counter = models.PositiveIntegerField(default=0, editable=False)
     summary_max_length = models.PositiveIntegerField(_("summary length limit"), default=1000)
     max_themes = models.PositiveSmallIntegerField(_("maximum themes per dossier"), default=2)

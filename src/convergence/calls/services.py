@@ -12,6 +12,7 @@ from convergence.core.errors import DomainError, ErrorCode
 from convergence.web.public_cache import public_content_changed
 
 from .models import Call, CallEvent, Criterion, Format, Milestone, PriorityDomain, Theme
+from .receipt_numbers import receipt_series_ensure
 from .schema import CallDefinition, CallFileError, parse_call_definition
 
 # Two days before the deadline: the demo shows a call in its busiest week, most dossiers still to come.
@@ -99,6 +100,7 @@ def call_load(
             "is_demo": demo,
         },
     )
+    receipt_series_ensure(call)
 
     def no_extra(item) -> dict:
         return {}
