@@ -279,7 +279,7 @@ def test_a_receipt_the_broker_refused_is_still_given_then_emailed_by_the_sweep(
 
     submission = _submitted_while_the_broker_refuses(token_client, call, broker, django_capture_on_commit_callbacks)
     kept = PendingTask.objects.get()
-    assert (kept.task, kept.args) == ("convergence.applications.tasks.send_receipt_email", [submission.pk])
+    assert (kept.task, kept.args) == ("convergence.applications.tasks.send_new_receipts", [])
     assert "Connection refused" in kept.last_error
 
     assert pending_tasks_publish() == 0  # still down: kept, one more attempt counted

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
 
 from django.db import connection
@@ -13,7 +14,7 @@ from django.utils import timezone
 from convergence.calls.models import Call, Format
 
 from .completion import still_open
-from .models import Application, CompletionRequest, Message
+from .models import Application, CompletionRequest, Message, Submission
 
 
 def applications_of_owner(*, user) -> QuerySet[Application]:
@@ -286,3 +287,26 @@ def dossier_locked_to_submit(application_id: int, owner_id: int) -> Application 
     application.call = _CALL.instance(row[dossier_end:call_end])
     application.format = _FORMAT.instance(row[call_end:]) if application.format_id is not None else None
     return application
+
+
+# A receipt older than this is not sent any more (an old submission restored or imported gets no e-mail out of the
+# blue); its page and PDF stay available.
+RECEIPT_RESEND_WITHIN = timedelta(days=7)
+
+
+def receipts_waiting(
+    *,
+    excluding: Collection[int] = (),
+    submitted_before: datetime | None = None,
+    now: datetime | None = None,
+    limit: int | None = 100,
+) -> list[int]:
+    """The submissions whose receipt is still to e-mail, oldest first (ids)."""
+    now = now or timezone.now()
+    waiting = Submission.objects.filter(receipt_emailed_at__isnull=True, submitted_at__gte=now - RECEIPT_RESEND_WITHIN)
+    if submitted_before is not None:
+        waiting = waiting.filter(submitted_at__lt=submitted_before)
+    if excluding:
+        waiting = waiting.exclude(pk__in=excluding)
+    ids = waiting.order_by("pk").values_list("pk", flat=True)
+    return list(ids if limit is None else ids[:limit])

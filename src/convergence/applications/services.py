@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
 from convergence.calls.receipt_numbers import next_receipt_number
-from convergence.core.queueing import queue_after_commit
+from convergence.core.queueing import queue_coalesced_after_commit
 from convergence.core.uploads import pdf_problem, size_problem
 
 from .access import owner_of_dossiers
@@ -46,7 +46,7 @@ from .models import (
     Submission,
 )
 from .rules import application_problems
-from .selectors import DossierLists, dossier_locked_to_submit, lists_of_dossier
+from .selectors import DossierLists, dossier_locked_to_submit, lists_of_dossier, receipts_waiting
 
 
 def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
@@ -427,17 +427,13 @@ def application_submit(
     if completion is not None:
         changed = [change.field for change in version_changes(latest.content, content)] if latest else []
         completion_answered(completion, submission, user, changed)
-    from .tasks import send_receipt_email
+    from .tasks import send_new_receipts
 
-    # If the broker refuses the message, the applicant still gets the receipt's number in the answer (not an error):
-    # the message is kept for the sweep, and unsent_receipts_requeue covers an e-mail that failed every retry.
-    queue_after_commit(send_receipt_email, submission.pk)
+    # One message for the submits of a moment. If the broker refuses it, the applicant still gets the receipt's
+    # number in the answer (not an error): the message is kept for the sweep, and unsent_receipts_requeue covers
+    # an e-mail that failed every retry.
+    queue_coalesced_after_commit(send_new_receipts)
     return submission
-
-
-# A receipt older than this is not sent any more (an old submission restored or imported gets no e-mail out of the
-# blue); its page and PDF stay available.
-RECEIPT_RESEND_WITHIN = timedelta(days=7)
 
 
 def unsent_receipts_requeue(*, now: datetime | None = None) -> int:
@@ -446,19 +442,14 @@ def unsent_receipts_requeue(*, now: datetime | None = None) -> int:
     from .tasks import send_receipt_email
 
     now = now or timezone.now()
-    unsent = list(
-        Submission.objects.filter(
-            receipt_emailed_at__isnull=True,
-            submitted_at__lt=now - timedelta(seconds=settings.RECEIPT_RESEND_AFTER_SECONDS),
-            submitted_at__gte=now - RECEIPT_RESEND_WITHIN,
-        ).values_list("pk", flat=True)
+    unsent = receipts_waiting(
+        submitted_before=now - timedelta(seconds=settings.RECEIPT_RESEND_AFTER_SECONDS), now=now, limit=None
     )
     for submission_id in unsent:
         send_receipt_email.delay(submission_id)
     return len(unsent)
 
 
-@transaction.atomic
 def application_withdraw(*, application: Application, user) -> Application:
     application = _lock_for_owner(application.pk, user)
     if application.status != Application.Status.SUBMITTED:

@@ -14,13 +14,18 @@ from convergence.web.dates import readable_moment
 
 from .models import Submission
 from .receipts import receipt_pdf
+from .selectors import receipts_waiting
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
-def send_receipt_email(self, submission_id: int) -> bool:
-    """Email the receipt once. Claimed with a conditional UPDATE, so a re-run sends nothing twice."""
+class ReceiptNotSent(Exception):
+    """The e-mail could not leave (the mail server refused it or is down); its claim was released."""
+
+
+def _receipt_email(submission_id: int) -> bool:
+    """E-mail the receipt unless it was already: claimed with a conditional UPDATE, so that two runs never send it
+    twice, and released when the e-mail cannot leave (ReceiptNotSent). True when this run sent it."""
     claimed = Submission.objects.filter(pk=submission_id, receipt_emailed_at__isnull=True).update(
         receipt_emailed_at=timezone.now()
     )
@@ -48,11 +53,44 @@ def send_receipt_email(self, submission_id: int) -> bool:
         )
     try:
         message.send()
-    except Exception as error:  # noqa: BLE001 (any transport failure: release the claim and retry)
+    except Exception as error:  # noqa: BLE001 (any transport failure: release the claim, the caller retries)
         Submission.objects.filter(pk=submission_id).update(receipt_emailed_at=None)
         logger.warning("receipt email for submission %s failed: %s", submission_id, error)
-        raise self.retry(exc=error) from error
+        raise ReceiptNotSent(submission_id) from error
     return True
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def send_receipt_email(self, submission_id: int) -> bool:
+    """E-mail one receipt (the sweep queues these). A re-run sends nothing twice."""
+    try:
+        return _receipt_email(submission_id)
+    except ReceiptNotSent as error:
+        raise self.retry(exc=error) from error
+
+
+# After this many receipts in a row that could not leave, the mail server is taken as down: the rest wait for a retry.
+FAILURES_BEFORE_PAUSE = 3
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def send_new_receipts(self) -> int:
+    """E-mail every receipt still waiting, oldest first. Submits queue it after commit, one message for all those a
+    web process commits within a moment (core/queueing.py); runs at once share the work, each receipt claimed by one.
+    Returns how many this run sent."""
+    sent, failures = 0, 0
+    passed: set[int] = set()  # could not leave in this run: left to the next run or to the sweep
+    while waiting := receipts_waiting(excluding=passed):
+        for submission_id in waiting:
+            try:
+                sent += _receipt_email(submission_id)
+                failures = 0
+            except ReceiptNotSent as error:
+                passed.add(submission_id)
+                failures += 1
+                if failures >= FAILURES_BEFORE_PAUSE:
+                    raise self.retry(exc=error) from error
+    return sent
 
 
 @shared_task(acks_late=True)
