@@ -156,3 +156,12 @@ def test_a_save_during_a_submit_never_mixes_two_contents(call):
         else:
             assert saved.code == "stale_version"
             assert content["title"] != "Après"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_outside_any_transaction_takes_its_own(call):
+    # A view calls the service in autocommit: the service's own transaction is what lets it lock the dossier.
+    application, user = _ready_dossier(call, "withdraw@example.org")
+    services.application_submit(application_id=application.pk, user=user)
+    withdrawn = services.application_withdraw(application=Application.objects.get(pk=application.pk), user=user)
+    assert withdrawn.status == Application.Status.WITHDRAWN

@@ -450,6 +450,7 @@ def unsent_receipts_requeue(*, now: datetime | None = None) -> int:
     return len(unsent)
 
 
+@transaction.atomic
 def application_withdraw(*, application: Application, user) -> Application:
     application = _lock_for_owner(application.pk, user)
     if application.status != Application.Status.SUBMITTED:
