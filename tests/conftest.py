@@ -169,6 +169,34 @@ def complete_draft(call, applicant, complete_changes):
     return application_create(call=call, user=applicant, changes=complete_changes)
 
 
+def ready_dossier(call, email: str):
+    """A complete draft of a new applicant, ready to submit: (dossier, its owner)."""
+    from convergence.applications.services import application_create
+
+    user = make_user(email)
+    return application_create(call=call, user=user, changes=complete_changes_for(call)), user
+
+
+@pytest.fixture
+def real_broker():
+    """Tasks go to the configured broker, as outside the tests (the suite otherwise runs them at once, eagerly)."""
+    from convergence import celery_app
+
+    celery_app.conf.task_always_eager = False
+    try:
+        yield celery_app
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+def wait_for_coalesced_publishes() -> None:
+    """Until the messages this process holds for a moment (core/queueing.py) have been published."""
+    from convergence.core import queueing
+
+    for timer in list(queueing._publish_due.values()):
+        timer.join(timeout=10)
+
+
 def pytest_sessionfinish(session, exitstatus):
     # In CI the services are there: a skipped test would hide a missing one, so it fails the run.
     if os.environ.get("CONVERGENCE_REQUIRE_SERVICES"):

@@ -8,25 +8,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
-from convergence import celery_app
 from convergence.applications import services
-from tests.conftest import complete_changes_for, make_user
-
-
-@pytest.fixture
-def real_broker():
-    celery_app.conf.task_always_eager = False
-    try:
-        yield celery_app
-    finally:
-        celery_app.conf.task_always_eager = True
-
-
-def _wait_for_the_coalesced_publishes() -> None:
-    from convergence.core import queueing
-
-    for timer in list(queueing._publish_due.values()):
-        timer.join(timeout=10)
+from tests.conftest import complete_changes_for, make_user, wait_for_coalesced_publishes
 
 
 def _wait_for_the_receipt(submission, seconds: float = 60) -> None:
@@ -72,7 +55,7 @@ def test_a_receipt_the_broker_refused_reaches_the_worker_once_the_sweep_publishe
     application = services.application_create(call=call, user=applicant, changes=complete_changes_for(call))
     broker.down = True
     submission = services.application_submit(application_id=application.pk, user=applicant)  # commits
-    _wait_for_the_coalesced_publishes()
+    wait_for_coalesced_publishes()
     assert PendingTask.objects.count() == 1 and submission.receipt_number
     broker.down = False
     with start_worker(real_broker, pool="solo", perform_ping_check=False, shutdown_timeout=20):

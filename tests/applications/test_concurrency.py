@@ -10,7 +10,7 @@ from django.db import connection
 from convergence.applications import services
 from convergence.applications.errors import ApplicationError
 from convergence.applications.models import Application, Submission
-from tests.conftest import complete_changes_for, make_user
+from tests.conftest import complete_changes_for, make_user, ready_dossier
 
 
 def run_together(functions):
@@ -86,15 +86,10 @@ def test_concurrent_submissions_at_the_deadline_are_whole(call):
     assert numbers, "at least the first submissions fall before the deadline"
 
 
-def _ready_dossier(call, email):
-    user = make_user(email)
-    return services.application_create(call=call, user=user, changes=complete_changes_for(call)), user
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("how", ["no version", "same version", "same key"])
 def test_a_doubled_submit_of_one_dossier_gives_one_receipt(call, how):
-    application, user = _ready_dossier(call, f"double-{how.replace(' ', '-')}@example.org")
+    application, user = ready_dossier(call, f"double-{how.replace(' ', '-')}@example.org")
     version = application.version
 
     def submit():
@@ -115,7 +110,7 @@ def test_a_doubled_submit_of_one_dossier_gives_one_receipt(call, how):
 
 
 def _save_and_submit_together(call, email):
-    application, user = _ready_dossier(call, email)
+    application, user = ready_dossier(call, email)
     version = application.version
 
     def save():
@@ -161,7 +156,7 @@ def test_a_save_during_a_submit_never_mixes_two_contents(call):
 @pytest.mark.django_db(transaction=True)
 def test_a_withdrawal_outside_any_transaction_takes_its_own(call):
     # A view calls the service in autocommit: the service's own transaction is what lets it lock the dossier.
-    application, user = _ready_dossier(call, "withdraw@example.org")
+    application, user = ready_dossier(call, "withdraw@example.org")
     services.application_submit(application_id=application.pk, user=user)
     withdrawn = services.application_withdraw(application=Application.objects.get(pk=application.pk), user=user)
     assert withdrawn.status == Application.Status.WITHDRAWN

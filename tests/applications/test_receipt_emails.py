@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 from convergence.applications import services
 from convergence.applications.models import Submission
 from convergence.applications.tasks import ReceiptNotSent, send_new_receipts
-from tests.conftest import complete_changes_for, make_user
+from tests.conftest import ready_dossier
 
 
 @pytest.fixture
@@ -16,8 +16,7 @@ def waiting_receipts(call, django_capture_on_commit_callbacks):
     submissions = []
     with django_capture_on_commit_callbacks(execute=False):
         for index in range(3):
-            user = make_user(f"waiting{index}@example.org")
-            dossier = services.application_create(call=call, user=user, changes=complete_changes_for(call))
+            dossier, user = ready_dossier(call, f"waiting{index}@example.org")
             submissions.append(services.application_submit(application_id=dossier.pk, user=user))
     assert mail.outbox == []
     return submissions

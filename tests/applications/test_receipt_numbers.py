@@ -8,12 +8,7 @@ from django.db import connection, transaction
 from convergence.applications import services
 from convergence.calls.models import Call
 from convergence.calls.receipt_numbers import receipt_sequence_name
-from tests.conftest import complete_changes_for, make_user
-
-
-def _ready(call, email):
-    user = make_user(email)
-    return services.application_create(call=call, user=user, changes=complete_changes_for(call)), user
+from tests.conftest import ready_dossier
 
 
 @pytest.mark.django_db
@@ -23,8 +18,8 @@ def test_a_call_that_gave_receipts_before_it_had_a_sequence_continues_its_series
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DROP SEQUENCE " + receipt_sequence_name(call.pk))
-    first, first_owner = _ready(call, "first@example.org")
-    second, second_owner = _ready(call, "second@example.org")
+    first, first_owner = ready_dossier(call, "first@example.org")
+    second, second_owner = ready_dossier(call, "second@example.org")
 
     numbers = [
         services.application_submit(application_id=first.pk, user=first_owner).receipt_number,
@@ -38,8 +33,8 @@ def test_a_call_that_gave_receipts_before_it_had_a_sequence_continues_its_series
 def test_on_postgresql_a_submission_does_not_wait_for_another_of_the_same_call_to_commit(call):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one write at a time")
-    first, first_owner = _ready(call, "open@example.org")
-    second, second_owner = _ready(call, "meanwhile@example.org")
+    first, first_owner = ready_dossier(call, "open@example.org")
+    second, second_owner = ready_dossier(call, "meanwhile@example.org")
     first_submitted, second_done = threading.Event(), threading.Event()
     outcome = {}
 

@@ -10,7 +10,7 @@ from convergence.applications.reminders import draft_reminders_send
 from convergence.applications.services import application_create
 from convergence.core.models import PendingTask
 from convergence.core.queueing import pending_tasks_publish
-from tests.conftest import make_user
+from tests.conftest import make_user, wait_for_coalesced_publishes
 
 REMINDER = "convergence.applications.tasks.send_draft_reminder"
 
@@ -101,38 +101,17 @@ class _Publishes:
         from convergence.core import queueing
 
         self.calls: list[tuple[str, int]] = []
-        self.done = threading.Event()
         monkeypatch.setattr(queueing, "publish_or_keep", self.publish)
 
     def publish(self, name, args, options):
         self.calls.append((name, PendingTask.objects.filter(task="committed").count()))
-        self.done.set()
         return True
 
 
 @pytest.fixture
-def not_eager():
-    """Tasks go to the broker, as outside the tests (eager mode publishes at once)."""
-    from convergence import celery_app
-
-    celery_app.conf.task_always_eager = False
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = True
-
-
-@pytest.fixture
-def coalescing(settings, monkeypatch, not_eager):
+def coalescing(settings, monkeypatch, real_broker):
     settings.QUEUE_COALESCE_SECONDS = 0.3
     return _Publishes(monkeypatch)
-
-
-def _wait_for_due_publishes():
-    from convergence.core import queueing
-
-    for timer in list(queueing._publish_due.values()):
-        timer.join(timeout=10)
 
 
 def _commit_asking_for(task):
@@ -150,11 +129,11 @@ def test_the_commits_of_a_moment_are_published_in_one_message_after_the_last_of_
     for _ in range(3):
         _commit_asking_for(send_new_receipts)
     assert coalescing.calls == []  # not on the request's time
-    _wait_for_due_publishes()
+    wait_for_coalesced_publishes()
     assert coalescing.calls == [(send_new_receipts.name, 3)]
 
     _commit_asking_for(send_new_receipts)  # after the publish: a message of its own
-    _wait_for_due_publishes()
+    wait_for_coalesced_publishes()
     assert coalescing.calls == [(send_new_receipts.name, 3), (send_new_receipts.name, 4)]
 
 
@@ -166,7 +145,7 @@ def test_a_rolled_back_change_publishes_nothing_and_no_window_publishes_each_com
     with pytest.raises(RuntimeError), transaction.atomic():
         queue_coalesced_after_commit(send_new_receipts)
         raise RuntimeError("the submit failed")
-    _wait_for_due_publishes()
+    wait_for_coalesced_publishes()
     assert coalescing.calls == []
 
     settings.QUEUE_COALESCE_SECONDS = 0
@@ -176,12 +155,12 @@ def test_a_rolled_back_change_publishes_nothing_and_no_window_publishes_each_com
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_coalesced_task_the_broker_refuses_is_kept_from_the_publishing_thread(settings, not_eager, broker):
+def test_a_coalesced_task_the_broker_refuses_is_kept_from_the_publishing_thread(settings, real_broker, broker):
     from convergence.applications.tasks import send_new_receipts
 
     settings.QUEUE_COALESCE_SECONDS = 0.05
     broker.down = True
     _commit_asking_for(send_new_receipts)
-    _wait_for_due_publishes()
+    wait_for_coalesced_publishes()
     kept = PendingTask.objects.exclude(task="committed").get()
     assert (kept.task, kept.args) == (send_new_receipts.name, [])
