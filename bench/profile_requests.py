@@ -8,7 +8,7 @@ from /proc, so the database must run on this machine), and with --profile the py
 one run. CPU time varies much less than wall time on a shared machine: compare requests by it.
 
 RESULT profile-requests <request> ms=… queries=… cpu_ms=… db_cpu_ms=…
-Usage: python bench/profile_requests.py [--repeat R] [--profile] [--catalogue N]
+Usage: python bench/profile_requests.py [--repeat R] [--profile] [--catalogue N] [--only NAME,NAME]
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="print pyinstrument's call tree of each request")
     parser.add_argument("--catalogue", type=int, default=1000)
+    parser.add_argument("--only", default="", help="the requests to measure, e.g. api-call-detail,api-submit")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     data = prepare(str(ROOT / "calls" / "convergence-ia-2025.yaml"), [1], args.repeat + 10, args.catalogue)
@@ -103,7 +104,12 @@ def main() -> None:
         f"{'request':<18} {'median ms':>10} {'queries':>8} {'CPU ms':>8} {'db CPU ms':>10}"
         f"   ({args.repeat} runs, {connection.vendor})"
     )
+    chosen = set(args.only.split(",")) if args.only else set(requests)
+    if chosen - set(requests):
+        parser.error(f"unknown request(s): {', '.join(sorted(chosen - set(requests)))}; known: {', '.join(requests)}")
     for name, send in requests.items():
+        if name not in chosen:
+            continue
         assert send().status_code in (200, 201, 302), name  # warm: code loaded, caches filled
         durations = []
         database_before, cpu_before = _database_cpu_seconds(), time.process_time()

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from convergence.calls.i18n import localize
 from convergence.calls.models import Call, CallEvent, Criterion, Format, PriorityDomain, Theme
-from convergence.calls.receipt_numbers import next_receipt_number
 from convergence.core.queueing import queue_coalesced_after_commit
 from convergence.core.uploads import pdf_problem, size_problem
 
@@ -47,6 +46,7 @@ from .models import (
 )
 from .rules import application_problems
 from .selectors import DossierLists, dossier_locked_to_submit, lists_of_dossier, receipts_waiting
+from .submission_rows import submission_rows_write
 
 
 def _ensure_call_accepts_changes(call: Call, now: datetime) -> None:
@@ -397,32 +397,15 @@ def application_submit(
     content = working_copy = application_snapshot(application, lists)
     if completion is not None and latest is not None:
         content = content_completed(latest.content, working_copy, completion)
-    previous_status = application.status
-    Application.objects.filter(pk=application.pk).update(
-        status=Application.Status.SUBMITTED,
-        submitted_at=now,
-        # Changes made before the deadline to fields no completion reopened stay unsubmitted.
-        has_unsubmitted_changes=content != working_copy,
-        version=F("version") + 1,
-        updated_at=now,
-    )
-    submission = Submission.objects.create(
+    submission = submission_rows_write(
         application=application,
+        user=user,
+        now=now,
         number=(latest.number if latest else 0) + 1,
-        receipt_number=next_receipt_number(application.call),
-        submitted_at=now,
-        submitted_by=user,
         content=content,
         digest=content_digest(content),
         idempotency_key=idempotency_key,
-    )
-    ApplicationEvent.record(
-        ApplicationEvent.Kind.SUBMITTED,
-        user,
-        application=application,
-        from_status=previous_status,
-        to_status=Application.Status.SUBMITTED,
-        details={"receipt": submission.receipt_number, "digest": submission.digest},
+        unsubmitted_changes=content != working_copy,
     )
     if completion is not None:
         changed = [change.field for change in version_changes(latest.content, content)] if latest else []

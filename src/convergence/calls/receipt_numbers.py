@@ -47,14 +47,28 @@ def receipt_series_ensure(call: Call) -> None:
         _sequence_create(call.pk, receipt_sequence_name(call.pk))
 
 
+def next_receipt_number_sql(call: Call) -> tuple[str, list]:
+    """A query of one row and column, the call's next receipt number (PostgreSQL): for a statement that takes its
+    number and writes it in one go. Gives what next_receipt_number gives."""
+    return (
+        "SELECT %s || '-' || lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval(%s::regclass) AS n",
+        [call.receipt_prefix, _sequence_ready(call.pk)],
+    )
+
+
 def _next_from_sequence(call_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s::regclass)", [_sequence_ready(call_id)])
+        (counter,) = cursor.fetchone()
+    return counter
+
+
+def _sequence_ready(call_id: int) -> str:
+    """The name of the call's sequence, made first if this process has not seen it."""
     name = receipt_sequence_name(call_id)
     if name not in _sequences_made:
         _sequence_create(call_id, name)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s::regclass)", [name])
-        (counter,) = cursor.fetchone()
-    return counter
+    return name
 
 
 def _sequence_create(call_id: int, name: str) -> None:
