@@ -10,10 +10,10 @@ writes them one by one. Both ways write the same rows, and the suite runs each o
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import F, Model
+from django.db.models import F, Field, Model
 
 from convergence.calls.receipt_numbers import next_receipt_number, next_receipt_number_sql
 
@@ -90,9 +90,7 @@ def _write_in_one_statement(
     with connection.cursor() as cursor:
         cursor.execute(sql, params + submission_params + event_params)
         submission.pk, submission.receipt_number = cursor.fetchone()
-    event.details = {"receipt": submission.receipt_number, **event.details}
-    for row in (submission, event):
-        row._state.adding, row._state.db = False, connection.alias  # as the ORM leaves a row it saved
+    submission._state.adding, submission._state.db = False, connection.alias  # as the ORM leaves a row it saved
 
 
 def _insert(model: type[Model], row: Model, computed: dict[str, str]) -> tuple[str, list]:
@@ -103,7 +101,7 @@ def _insert(model: type[Model], row: Model, computed: dict[str, str]) -> tuple[s
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
-        columns.append(connection.ops.quote_name(field.column))
+        columns.append(connection.ops.quote_name(cast(str, field.column)))
         values.append(computed.get(field.name, "%s"))
         if "%s" in values[-1]:
             params.append(field.get_db_prep_save(field.pre_save(row, True), connection))
@@ -111,8 +109,12 @@ def _insert(model: type[Model], row: Model, computed: dict[str, str]) -> tuple[s
 
 
 def _column(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    return connection.ops.quote_name(cast(str, _field(model, name).column))
 
 
 def _prepared(model: type[Model], name: str, value: Any) -> Any:
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
+    return _field(model, name).get_db_prep_save(value, connection)
+
+
+def _field(model: type[Model], name: str) -> Field:
+    return cast(Field, model._meta.get_field(name))
