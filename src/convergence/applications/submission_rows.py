@@ -49,13 +49,13 @@ def submission_rows_write(
         digest=digest,
         idempotency_key=idempotency_key,
     )
-    event = ApplicationEvent(
-        kind=ApplicationEvent.Kind.SUBMITTED,
-        actor=user,
+    event = ApplicationEvent.build(
+        ApplicationEvent.Kind.SUBMITTED,
+        user,
+        {"digest": digest},  # and the receipt number, once taken
         application=application,
         from_status=application.status,
         to_status=Application.Status.SUBMITTED,
-        details={"digest": digest},  # and the receipt number, once taken
     )
     if connection.vendor == "postgresql":
         _write_in_one_statement(application, dossier, submission, event)

@@ -18,8 +18,9 @@ from .uploads import sha256_of
 class Event(models.Model):
     """One state change: who (`actor`, None for the platform itself), when, which `kind`, and its `details`.
 
-    Each stage declares its kinds in a `Kind` enumeration and writes only through `record`, which refuses a kind
-    the stage did not declare: the history pages show every kind in the reader's language."""
+    Each stage declares its kinds in a `Kind` enumeration and writes only through `record` (or `build`, for a
+    statement that writes the event with other rows), which refuse a kind the stage did not declare: the history
+    pages show every kind in the reader's language."""
 
     Kind: ClassVar[type[models.TextChoices]]
 
@@ -41,7 +42,14 @@ class Event(models.Model):
     def record(cls, kind: str, actor: Any, /, details: dict[str, Any] | None = None, **subject: Any) -> Self:
         """Write one event. `subject` names the objects it concerns (the model's own fields: call, application…);
         `details` is what a reader of the history needs to know beyond them."""
-        return cls._default_manager.create(kind=cls.Kind(kind), actor=actor, details=details or {}, **subject)
+        event = cls.build(kind, actor, details, **subject)
+        event.save(force_insert=True)
+        return event
+
+    @classmethod
+    def build(cls, kind: str, actor: Any, /, details: dict[str, Any] | None = None, **subject: Any) -> Self:
+        """The event `record` writes, not saved yet."""
+        return cls(kind=cls.Kind(kind), actor=actor, details=details or {}, **subject)
 
     def get_kind_display(self) -> str:
         try:
